@@ -1,0 +1,179 @@
+"""Settings: defaults, the site's own config file, then command-line overrides.
+
+A Jekyll site keeps them in an ``assets_tool:`` section of ``_config.yml`` (as
+jekyll_picture_tag keeps ``picture:``); any other site in ``assets-tool.toml`` at its root.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+TOML_NAME = "assets-tool.toml"
+JEKYLL_CONFIG = "_config.yml"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every option, with the default a user gets when they set nothing."""
+
+    # glob patterns (relative to the site root) of the posts and pages to scan; empty means the
+    # Jekyll layout: _posts, _drafts, _tabs, collections, top-level *.md/*.html, or every
+    # *.html of an already built site
+    posts: tuple[str, ...] = ()
+    # extra glob patterns to skip, on top of _site, .git, node_modules, vendor, .jekyll-cache
+    # and the site's own `exclude:`
+    exclude: tuple[str, ...] = ()
+    # folder inside the site that receives variants; must be published (no leading `_` or `.`)
+    output_dir: str = "assets/img/variants"
+    # widths (px) of the variants of an image whose reference states no display width
+    widths: tuple[int, ...] = (480, 800, 1200, 1600, 2400)
+    # pixel densities rendered for a reference that states its display width (width=400 -> 400,
+    # 800, 1200 px)
+    densities: tuple[int, ...] = (1, 2, 3)
+    # modern formats offered before the fallback, in order of preference
+    formats: tuple[str, ...] = ("avif", "webp")
+    # encoder qualities (0-100); graphics (PNG with alpha or few colours) use lossless WebP
+    avif_quality: int = 60
+    webp_quality: int = 80
+    jpeg_quality: int = 82
+    # AVIF encoder speed (0 slowest/smallest .. 10 fastest); 7 is about 3x faster than 6 for a
+    # few percent more bytes
+    avif_speed: int = 7
+    # `sizes` attribute for images whose reference states no display width
+    sizes: str = "100vw"
+    # markup to write: "picture", "img" (theme-safe <img srcset> in WebP, for themes that
+    # rewrite every <img>, like Chirpy), or "auto" (img in a Chirpy site's sources, picture
+    # everywhere else)
+    markup: str = "auto"
+    # strip location data from every referenced original, losslessly
+    strip_location: bool = True
+    # processes that encode variants; 0 means one per core
+    workers: int = 0
+    # refuse sources with more pixels than this (decompression-bomb guard)
+    max_pixels: int = 200_000_000
+    # site URL and base path, for recognising absolute links to the site itself; read from
+    # _config.yml `url`/`baseurl` when not set here
+    url: str = ""
+    baseurl: str = ""
+
+    def replace(self, **changes: Any) -> Config:
+        """Return a copy with some options changed (command-line overrides)."""
+        return _validated(dataclasses.replace(self, **changes), source=None)
+
+
+MARKUPS = ("auto", "picture", "img")
+FORMATS = ("avif", "webp")
+
+
+def load(site: Path) -> Config:
+    """Load the settings of the site at `site`, or the defaults when it has none."""
+    toml_path = site / TOML_NAME
+    jekyll_path = site / JEKYLL_CONFIG
+    raw: dict[str, Any] = {}
+    source: Path | None = None
+    jekyll = read_jekyll_config(jekyll_path) if jekyll_path.is_file() else {}
+    if toml_path.is_file():
+        source = toml_path
+        try:
+            raw = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(toml_path, f"not valid TOML ({exc})", "fix the syntax") from exc
+        raw = raw.get("assets_tool", raw)
+    elif isinstance(jekyll.get("assets_tool"), dict):
+        source = jekyll_path
+        raw = dict(jekyll["assets_tool"])
+    raw.setdefault("url", str(jekyll.get("url") or ""))
+    raw.setdefault("baseurl", str(jekyll.get("baseurl") or ""))
+    return from_mapping(raw, source)
+
+
+def read_jekyll_config(path: Path) -> dict[str, Any]:
+    """Parse a Jekyll `_config.yml` into a mapping."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, f"not valid YAML ({exc})", "fix the syntax") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(path, "top level is not a mapping", "write `key: value` lines")
+    return data
+
+
+def from_mapping(raw: dict[str, Any], source: Path | None) -> Config:
+    """Build a Config from a mapping, naming any unknown or mistyped key."""
+    known = {f.name: f for f in fields(Config)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            raise ConfigError(
+                source,
+                f"unknown setting `{key}`",
+                f"use one of: {', '.join(sorted(known))}",
+            )
+        default = getattr(Config(), name)
+        values[name] = _coerce(name, value, default, source)
+    return _validated(Config(**values), source)
+
+
+def _coerce(name: str, value: Any, default: Any, source: Path | None) -> Any:
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+    elif isinstance(default, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif isinstance(default, str):
+        if isinstance(value, str):
+            return value
+    elif isinstance(default, tuple):
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            item_type = type(default[0]) if default else str
+            try:
+                return tuple(item_type(v) for v in value)
+            except (TypeError, ValueError):
+                pass
+    kind = type(default).__name__
+    raise ConfigError(source, f"setting `{name}` must be a {kind}, got {value!r}", "correct it")
+
+
+def _validated(config: Config, source: Path | None) -> Config:
+    def bad(what: str, fix: str) -> ConfigError:
+        return ConfigError(source, what, fix)
+
+    if config.markup not in MARKUPS:
+        raise bad(f"markup `{config.markup}` is unknown", f"use one of: {', '.join(MARKUPS)}")
+    for fmt in config.formats:
+        if fmt not in FORMATS:
+            raise bad(f"format `{fmt}` is unknown", f"use any of: {', '.join(FORMATS)}")
+    if not config.widths or any(w <= 0 for w in config.widths):
+        raise bad("`widths` must be positive numbers", "e.g. widths: [480, 800, 1200]")
+    if not config.densities or any(d <= 0 for d in config.densities):
+        raise bad("`densities` must be positive numbers", "e.g. densities: [1, 2, 3]")
+    for name in ("avif_quality", "webp_quality", "jpeg_quality"):
+        if not 1 <= getattr(config, name) <= 100:
+            raise bad(f"`{name}` must be between 1 and 100", "pick e.g. 80")
+    if not 0 <= config.avif_speed <= 10:
+        raise bad("`avif_speed` must be between 0 and 10", "pick e.g. 7")
+    if config.workers < 0:
+        raise bad("`workers` must be 0 (one per core) or more", "set e.g. 2")
+    first = Path(config.output_dir).parts[:1]
+    if Path(config.output_dir).is_absolute() or ".." in Path(config.output_dir).parts or (
+        first and first[0][:1] in "_."
+    ):
+        raise bad(
+            f"output_dir `{config.output_dir}` would not be published",
+            "use a relative folder that does not start with `_` or `.`, e.g. assets/img/variants",
+        )
+    return config
