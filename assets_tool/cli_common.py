@@ -61,16 +61,3 @@ def progress(items: Iterable[T], length: int, label: str) -> Iterator[T]:
         return
     with click.progressbar(items, length=length, label=label, file=sys.stderr) as bar:
         yield from bar
-
-
-def human_bytes(count: int) -> str:
-    """Format a byte count the way people read it (3.4 MB)."""
-    size = float(count)
-    for unit in ("B", "kB", "MB", "GB"):
-        if abs(size) < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} GB"
-
-
-

@@ -1,0 +1,81 @@
+"""Content-addressed manifest: which variants exist and which were dropped as too large.
+
+Variant names already change with the source bytes and the encode settings, so a file that
+exists under its name is up to date. The manifest adds what the file system cannot say: that a
+variant was encoded and dropped (it came out larger than the fallback), so it is not encoded
+again on every run. It lives inside the published variants folder, so a copy of the folder
+(Jekyll copies it into _site) carries it along.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .atomic import write_atomic
+
+MANIFEST_NAME = "assets-tool-manifest.json"
+VERSION = 1
+
+
+@dataclass
+class Manifest:
+    """Variant name -> byte size of the published file, or None when it was dropped."""
+
+    path: Path
+    entries: dict[str, int | None] = field(default_factory=dict)
+    changed: bool = False
+
+    def is_done(self, folder: Path, names: list[str]) -> bool:
+        """Tell whether every named variant is already published or known to be dropped."""
+        for name in names:
+            if name not in self.entries:
+                return False
+            size = self.entries[name]
+            if size is not None and not _has_size(folder / name, size):
+                return False
+        return True
+
+    def kept(self, names: list[str]) -> dict[str, int]:
+        """Return name -> size for the variants among `names` that are published."""
+        return {n: s for n in names if (s := self.entries.get(n)) is not None}
+
+    def record(self, name: str, size: int | None) -> None:
+        """Remember a variant as published with `size` bytes, or as dropped (None)."""
+        if self.entries.get(name, -1) != size:
+            self.entries[name] = size
+            self.changed = True
+
+    def save(self) -> None:
+        """Write the manifest if anything was recorded."""
+        if not self.changed:
+            return
+        body = {"version": VERSION, "variants": dict(sorted(self.entries.items()))}
+        write_atomic(self.path, (json.dumps(body, indent=1) + "\n").encode())
+        self.changed = False
+
+
+def load_manifest(folder: Path) -> Manifest:
+    """Read the manifest in a variants folder; a missing or unreadable one starts empty."""
+    path = folder / MANIFEST_NAME
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return Manifest(path)
+    if not isinstance(body, dict) or body.get("version") != VERSION:
+        return Manifest(path)
+    variants = body.get("variants", {})
+    entries = {
+        str(k): (v if isinstance(v, int) else None)
+        for k, v in variants.items()
+        if v is None or isinstance(v, int)
+    }
+    return Manifest(path, entries)
+
+
+def _has_size(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False

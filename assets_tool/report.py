@@ -1,0 +1,65 @@
+"""What a build did (or would do), for the one-line summary and the --json report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import AssetsToolError
+
+
+@dataclass
+class BuildReport:
+    """Counts and lists gathered while a build runs; `--json` prints `to_json()`."""
+
+    images: int = 0  # distinct source images processed
+    variants_written: int = 0  # variant files written (or that would be, in dry-run/check)
+    bytes_before: int = 0  # bytes of the referenced originals
+    bytes_after: int = 0  # bytes a reader downloads instead: best format at the shown width
+    locations_removed: int = 0  # originals whose location data was (or would be) removed
+    errors: list[AssetsToolError] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # references left alone, with the reason
+    notes: list[str] = field(default_factory=list)  # images left as they are (animated, ...)
+    posts_changed: list[Path] = field(default_factory=list)
+    files_written: list[Path] = field(default_factory=list)  # variants and stripped originals
+    diffs: list[str] = field(default_factory=list)  # unified diffs, filled in dry-run
+
+    @property
+    def changed(self) -> bool:
+        """Tell whether the run changed (or would change) anything on disk."""
+        return bool(self.posts_changed or self.files_written)
+
+    def summary(self) -> str:
+        """Return the one-line summary every run ends with."""
+        return (
+            f"{self.images} images, {self.variants_written} variants written, "
+            f"{human_bytes(self.bytes_before)} -> {human_bytes(self.bytes_after)}, "
+            f"{self.locations_removed} locations removed, {len(self.posts_changed)} posts "
+            f"rewritten, {len(self.errors)} errors"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the machine-readable report (documented in the README)."""
+        return {
+            "images": self.images,
+            "variants_written": self.variants_written,
+            "bytes_before": self.bytes_before,
+            "bytes_after": self.bytes_after,
+            "locations_removed": self.locations_removed,
+            "posts_changed": [str(p) for p in self.posts_changed],
+            "files_written": [str(p) for p in self.files_written],
+            "skipped": self.skipped,
+            "notes": self.notes,
+            "errors": [e.message for e in self.errors],
+        }
+
+
+def human_bytes(count: int) -> str:
+    """Format a byte count the way people read it (3.4 MB)."""
+    size = float(count)
+    for unit in ("B", "kB", "MB"):
+        if abs(size) < 1000:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} GB"
