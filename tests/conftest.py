@@ -1,0 +1,76 @@
+"""Shared fixtures: generated photos, an exiftool oracle, and the example site.
+
+Photos come from examples/photogen.py (deterministic, so session caches are safe); exiftool
+is the independent oracle for metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from examples.make_site import generate_photos, make_site
+from examples.photogen import make_photo
+
+ExifTool = Callable[..., dict[str, Any]]
+
+
+def run_exiftool(path: Path | str, *args: str) -> dict[str, Any]:
+    """Run `exiftool -j -a -G1 -s ARGS PATH` and return the tags of `path` as a dict."""
+    out = subprocess.run(
+        ["exiftool", "-j", "-a", "-G1", "-s", *args, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(out)[0]
+    return result
+
+
+def read_location_tags(path: Path | str) -> dict[str, Any]:
+    """Return every location tag exiftool finds in `path` (with -ee); empty means clean."""
+    tags = run_exiftool(path, "-ee", "-gps:all", "-location:all")
+    tags.pop("SourceFile", None)
+    return tags
+
+
+@pytest.fixture(scope="session")
+def photo_bytes() -> bytes:
+    """A full-size phone photo: 4000x3000 stored, Orientation 6, Display P3, GPS in EXIF+XMP."""
+    return make_photo(seed=1)
+
+
+@pytest.fixture(scope="session")
+def small_photo() -> bytes:
+    """The same features as `photo_bytes` at 640x480 (upright 480x640), for fast unit tests."""
+    return make_photo(640, 480, seed=1)
+
+
+@pytest.fixture(scope="session")
+def exiftool() -> ExifTool:
+    """`exiftool(path, *args) -> dict`: exiftool -j -a -G1 -s, keys like 'GPS:GPSLatitude'."""
+    return run_exiftool
+
+
+@pytest.fixture(scope="session")
+def location_tags() -> Callable[[Path | str], dict[str, Any]]:
+    """`location_tags(path) -> dict` of every GPS/location tag (SourceFile removed)."""
+    return read_location_tags
+
+
+@pytest.fixture(scope="session")
+def _example_photos() -> dict[str, bytes]:
+    return generate_photos()
+
+
+@pytest.fixture
+def example_site(tmp_path: Path, _example_photos: dict[str, bytes]) -> Path:
+    """A fresh copy of the example Chirpy site with its seven photos, in tmp_path/'site'."""
+    dest = tmp_path / "site"
+    make_site(dest, photos=_example_photos)
+    return dest
