@@ -48,21 +48,25 @@ def make_site(
     dest: Path, *, force: bool = False, photos: dict[str, bytes] | None = None
 ) -> list[Path]:
     """Copy the example site to `dest`, add the photos, and return the paths written."""
+    if dest.resolve() == SITE_TEMPLATE:
+        raise FileExistsError(f"{dest}: is the template itself; choose another destination")
     if dest.exists() and any(dest.iterdir()) and not force:
         raise FileExistsError(f"{dest}: not empty; pass --force to write into it anyway")
-    shutil.copytree(
-        SITE_TEMPLATE,
-        dest,
-        dirs_exist_ok=True,
-        ignore=shutil.ignore_patterns("_site", ".jekyll-cache"),
-    )
-    written = sorted(p for p in dest.rglob("*") if p.is_file())
+    written: list[Path] = []
+
+    def copy(src: str, dst: str) -> None:
+        shutil.copy2(src, dst)
+        written.append(Path(dst))
+
+    # Leave out what a local `jekyll build` or an earlier run may have left in the template.
+    skip = shutil.ignore_patterns("_site", ".jekyll-cache", ".sass-cache", "photos", "variants")
+    shutil.copytree(SITE_TEMPLATE, dest, dirs_exist_ok=True, ignore=skip, copy_function=copy)
     for rel, blob in (photos if photos is not None else generate_photos()).items():
         path = dest / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(blob)
         written.append(path)
-    return written
+    return sorted(written)
 
 
 def main(argv: list[str] | None = None) -> int:

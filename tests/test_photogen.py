@@ -164,8 +164,8 @@ def test_cmyk_jpeg() -> None:
 def test_16bit_png_uses_the_full_range() -> None:
     with Image.open(io.BytesIO(make_16bit_png(64, 32))) as im:
         assert im.format == "PNG" and im.mode.startswith("I;16")
-        low, high = im.getextrema()  # type: ignore[misc]
-    assert low == 0 and high > 60000
+        low, high = im.convert("I").getextrema()
+    assert low == 0 and isinstance(high, int) and high > 60000
 
 
 def test_palette_png_with_transparency() -> None:
@@ -177,9 +177,9 @@ def test_palette_png_with_transparency() -> None:
 @pytest.mark.parametrize("maker", [make_animated_gif, make_animated_webp])
 def test_animations_have_distinct_frames(maker: Any) -> None:
     with Image.open(io.BytesIO(maker(frames=5))) as im:
-        assert im.is_animated and im.n_frames == 5
+        assert getattr(im, "is_animated", False) and getattr(im, "n_frames", 1) == 5
         frames = []
-        for i in range(im.n_frames):
+        for i in range(5):
             im.seek(i)
             frames.append(im.convert("RGB").tobytes())
     assert len(set(frames)) == 5
