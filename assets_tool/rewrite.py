@@ -137,9 +137,10 @@ def _fallback(ref: ImageRef, variants: VariantSet) -> tuple[Variant, ...]:
 
 
 def _display_width(ref: ImageRef, variants: VariantSet) -> int | None:
-    if ref.width is not None:
+    # 0 is treated as unstated, as a browser would ignore width="0" for layout
+    if ref.width:
         return ref.width
-    if ref.height is not None:
+    if ref.height:
         return round(ref.height * variants.width / variants.height)
     return None
 
@@ -162,6 +163,7 @@ def _url(variants: VariantSet, variant: Variant) -> str:
 
 def _srcset(variants: VariantSet, choices: tuple[Variant, ...]) -> str:
     # no space after ",": Chirpy deletes " /" inside <img>, which would turn ", /x.webp" relative
+    # (_attribute also escapes " /"; either alone keeps the URLs site-root-absolute)
     return ",".join(f"{_url(variants, v)} {v.width}w" for v in choices)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -199,6 +200,11 @@ def test_display_width_derived_from_height_keeps_the_true_aspect_ratio() -> None
     assert img["src"] == f"{PREFIX}1-3f9a2c01-800.jpg"
 
 
+def test_zero_size_counts_as_unstated() -> None:
+    img = dict(build(dataclasses.replace(REF, width=0, height=0)).img)
+    assert (img["width"], img["height"], img["sizes"]) == ("3000", "4000", "100vw")
+
+
 def test_author_height_is_replaced_by_the_sources_aspect_ratio() -> None:
     img = dict(build(dataclasses.replace(REF, width=400, height=100)).img)
     assert (img["width"], img["height"]) == ("400", "533")
@@ -386,6 +392,48 @@ def test_img_style_survives_markdown_and_chirpy(template: str) -> None:
     assert link is not None and link.tag == "a" and link.attrs["class"] == "popup img-link"
     assert link.attrs["href"] in VARIANT_URLS and link.attrs["href"] != REF.src
     assert "The end." in html  # Chirpy did not cut the page
+
+
+KRAMDOWN = 'print Kramdown::Document.new($stdin.read, input: "GFM", hard_wrap: false).to_html'
+NASTY_ALT = 'Jenson "the cat" & 사진 / 📷 <b>'
+
+
+def kramdown(body: str) -> str:
+    """Render Markdown with kramdown (GFM input, as Jekyll does), from the jekyll package."""
+    return subprocess.run(
+        ["ruby", "-E", "UTF-8:UTF-8", "-rkramdown", "-rkramdown-parser-gfm", "-e", KRAMDOWN],
+        input=body,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
+
+
+@pytest.fixture(scope="module")
+def kramdown_site() -> list[str]:
+    """Return the Chirpy-processed kramdown output of the img markup in three positions."""
+    tag = markup(dataclasses.replace(REF, alt=NASTY_ALT), style="img")
+    forms = [f"<center>{tag}</center>", f"Text before {tag} and after.", f"- first\n- {tag}"]
+    page = kramdown("\n\n<hr>\n\n".join([*forms, "The end."]))
+    return refactor_content(page).split("<hr")
+
+
+@pytest.mark.parametrize("position", [0, 1, 2])
+def test_img_style_survives_real_kramdown_and_chirpy(
+    kramdown_site: list[str], position: int
+) -> None:
+    # kramdown re-serialises void tags as "<img ... />"; Chirpy's " /" removal undoes that,
+    # and the "&#47;" written for the alt's " / " keeps that removal away from the text
+    html = kramdown_site[position]
+    (img,) = Tree(html).find("img")
+    assert img.attrs["alt"] == NASTY_ALT
+    for url in [img.attrs["src"], *srcset_urls(img.attrs["srcset"])]:
+        assert url in VARIANT_URLS
+    assert img.parent is not None and img.parent.tag == "a"
+    assert img.parent.attrs["href"] == f"{PREFIX}1-3f9a2c01-400.webp"
+    assert img.attrs["data-assets-tool"] == MARKER and img.attrs["loading"] == "lazy"
+    assert "The end." in kramdown_site[-1]
 
 
 def test_img_style_with_a_link_is_left_unwrapped_by_chirpy() -> None:
