@@ -1,7 +1,125 @@
-"""Commands of the privacy front end."""
+"""Commands of the privacy front end: `strip` and `audit`."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from .cli_common import EXIT_FAILED, EXIT_OK, emit_json, print_error
+from .errors import AssetsToolError
+from .metadata import (
+    LocationReport,
+    audit_paths,
+    image_files,
+    strip_file_report,
+)
+
+_PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+def _kinds(report: LocationReport) -> str:
+    """Summarise findings by block ("EXIF GPS, XMP, IPTC City"), in order, without repeats."""
+    kinds: list[str] = []
+    for finding in report.findings:
+        words = finding.where.split(" ")
+        kind = " ".join(words[:-1]) if len(words) > 1 and ":" in words[-1] else finding.where
+        if kind not in kinds:
+            kinds.append(kind)
+    return ", ".join(kinds)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@click.command("strip")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Remove all metadata except the colour profile and orientation.",
+)
+@_PATHS
+def strip_command(paths: tuple[Path, ...], everything: bool) -> None:
+    """Remove location data from images in place, losslessly.
+
+    Prints each file it changed and exits 1 when it changed any (the pre-commit fixer
+    convention), or when a file could not be checked; 0 when every file was clean.
+    """
+    changed = failed = clean = 0
+    for path in image_files(paths):
+        try:
+            report = strip_file_report(path, everything=everything)
+            if report is not None:
+                changed += 1
+                what = "metadata" if everything else "location"
+                kinds = _kinds(report)
+                click.echo(f"stripped {what}: {path}" + (f" ({kinds})" if kinds else ""))
+            else:
+                clean += 1
+        except AssetsToolError as error:
+            failed += 1
+            print_error(error)
+    click.echo(f"{_plural(changed, 'file')} stripped, {clean} already clean, {failed} failed")
+    sys.exit(EXIT_FAILED if changed or failed else EXIT_OK)
+
+
+@click.command("audit")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+@_PATHS
+def audit_command(paths: tuple[Path, ...], as_json: bool) -> None:
+    """List every image under SITE or PATHs that still carries location data.
+
+    Directories are walked (skipping .git, node_modules, .jekyll-cache, vendor); files are
+    recognised by content, not name. Exits 1 when any file carries location, could not be
+    checked, or could not be read.
+
+    --json prints {"files": [{"path", "coordinates": [lat, lon] | null, "findings":
+    [{"where", "detail"}]}], "unchecked": [{"path", "reason"}], "errors": [{"path",
+    "message"}], "totals": {"checked", "with_location", "unchecked", "errors"}}.
+    """
+    checked: list[Path] = []
+    files: list[dict[str, Any]] = []
+    unchecked: list[dict[str, str]] = []
+    errors: list[dict[str, str | None]] = []
+    for item in audit_paths(paths, checked):
+        if isinstance(item, AssetsToolError):
+            errors.append({"path": str(item.path) if item.path else None, "message": item.message})
+            if not as_json:
+                print_error(item)
+        elif item.unchecked:
+            unchecked.append({"path": str(item.path), "reason": item.unchecked})
+            if not as_json:
+                click.echo(f"{item.path}: not checked: {item.unchecked}")
+        else:
+            coords = item.coordinates
+            files.append(
+                {
+                    "path": str(item.path),
+                    "coordinates": list(coords) if coords else None,
+                    "findings": [{"where": f.where, "detail": f.detail} for f in item.findings],
+                }
+            )
+            if not as_json:
+                at = f"{coords[0]:.6f}, {coords[1]:.6f}" if coords else "no coordinates"
+                click.echo(f"{item.path}: {at} ({_kinds(item)})")
+    totals = {
+        "checked": len(checked),
+        "with_location": len(files),
+        "unchecked": len(unchecked),
+        "errors": len(errors),
+    }
+    if as_json:
+        emit_json({"files": files, "unchecked": unchecked, "errors": errors, "totals": totals})
+    else:
+        click.echo(
+            f"{_plural(len(checked), 'image')} checked: {len(files)} with location, "
+            f"{len(unchecked)} not checked, {len(errors)} failed"
+        )
+    sys.exit(EXIT_FAILED if files or unchecked or errors else EXIT_OK)
+
+
+COMMANDS: list[click.Command] = [strip_command, audit_command]

@@ -1,0 +1,227 @@
+"""Read and strip location data losslessly, at container level (never re-encoding pixels)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from .errors import AssetsToolError, MetadataError
+from .metadata_jpeg import strip_jpeg
+from .metadata_report import Findings, LocationFinding, LocationReport, bad
+
+__all__ = [
+    "LocationFinding",
+    "LocationReport",
+    "MetadataError",
+    "audit_paths",
+    "image_files",
+    "image_kind",
+    "is_lfs_pointer",
+    "read_location",
+    "strip_file",
+    "strip_file_report",
+    "strip_location",
+]
+
+LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
+LFS_UNCHECKED = "cannot verify: Git LFS content not present"
+SKIP_DIRS = frozenset({".git", "node_modules", ".jekyll-cache", "vendor"})
+_SUFFIXES = (
+    ".jpg .jpeg .jpe .jfif .mpo .png .apng .webp .gif .tif .tiff .heic .heif .avif .jxl .dng"
+)
+IMAGE_SUFFIXES = frozenset(_SUFFIXES.split(" "))
+_HEIF_BRANDS = {
+    b"heic",
+    b"heix",
+    b"hevc",
+    b"hevx",
+    b"heim",
+    b"heis",
+    b"mif1",
+    b"msf1",
+    b"avif",
+    b"avis",
+}
+
+Stripper = Callable[[bytes, Path, bool], tuple[Findings, bytes]]
+
+
+def is_lfs_pointer(data: bytes) -> bool:
+    """Tell whether a file is a Git LFS pointer instead of the real content."""
+    return data.startswith(LFS_POINTER)
+
+
+def image_kind(data: bytes) -> str | None:
+    """Name the image container by its magic bytes (None for anything else, SVG included)."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WebP"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if data[:4] in (b"II*\x00", b"MM\x00*"):
+        return "TIFF"
+    if data[:4] in (b"II+\x00", b"MM\x00+"):
+        return "BigTIFF"
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "AVIF" if data[8:11] == b"avi" else "HEIF"
+    if data[:2] == b"\xff\x0a" or data[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
+        return "JPEG XL"
+    return None
+
+
+def _strippers() -> dict[str, Stripper]:
+    from . import metadata_png, metadata_riff, metadata_tiff_file
+
+    return {
+        "JPEG": strip_jpeg,
+        "PNG": metadata_png.strip_png,
+        "WebP": metadata_riff.strip_webp,
+        "TIFF": metadata_tiff_file.strip_tiff,
+    }
+
+
+def _unsupported(kind: str) -> str:
+    return f"{kind} is not supported, location not checked; convert it to JPEG to publish it"
+
+
+def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport, bytes]:
+    """Run the container's stripper; return the report and the stripped bytes."""
+    if is_lfs_pointer(data):
+        return LocationReport(path, (), LFS_UNCHECKED), data
+    kind = image_kind(data)
+    if kind is None:
+        raise MetadataError(path, "not an image (unknown content)", "pass only image files")
+    stripper = _strippers().get(kind)
+    if stripper is None:
+        return LocationReport(path, (), _unsupported(kind)), data
+    try:
+        findings, out = stripper(data, path, everything)
+    except MetadataError:
+        raise
+    except (
+        ValueError,
+        IndexError,
+        KeyError,
+        OverflowError,
+    ) as error:  # struct & slicing on hostile data
+        raise bad(path, f"{type(error).__name__}: {error}") from None
+    return LocationReport(path, tuple(findings)), out
+
+
+def read_location(data: bytes, path: Path) -> LocationReport:
+    """Report every place in an image's bytes that holds location data."""
+    return _process(data, path, False)[0]
+
+
+def strip_location(data: bytes, path: Path, *, everything: bool = False) -> bytes:
+    """Return the image without location (or without any metadata but ICC and Orientation)."""
+    return _strip(data, path, everything)[1]
+
+
+def _strip(data: bytes, path: Path, everything: bool) -> tuple[LocationReport, bytes]:
+    report, out = _process(data, path, everything)
+    if report.unchecked is not None:
+        raise MetadataError(path, report.unchecked.partition(";")[0], _fix(report.unchecked))
+    if (not everything and not report.findings) or out == data:
+        return report, data
+    return report, out
+
+
+def _fix(reason: str) -> str:
+    if reason == LFS_UNCHECKED:
+        return "run `git lfs pull` to fetch the real file, then try again"
+    return reason.partition("; ")[2] or "convert it to a supported format"
+
+
+def strip_file(path: Path, *, everything: bool = False) -> bool:
+    """Strip an image file in place, atomically; tell whether it changed."""
+    return strip_file_report(path, everything=everything) is not None
+
+
+def strip_file_report(path: Path, *, everything: bool = False) -> LocationReport | None:
+    """Strip an image file in place; return what was removed, or None if it was left alone."""
+    data = _read(path)
+    report, stripped = _strip(data, path, everything)
+    if stripped is data:
+        return None
+    _write_atomic(path, stripped)
+    return report
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise MetadataError(path, "is a directory, not an image", "pass image files") from None
+    except OSError as error:
+        raise MetadataError(
+            path, f"cannot read ({error.strerror})", "check the path and its permissions"
+        ) from None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Replace a file's content in one step, keeping its mode (writes through symlinks)."""
+    target = path.resolve()
+    mode = target.stat().st_mode & 0o7777
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _walk(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """Yield (file, named explicitly) for each path, walking directories in sorted order."""
+    for path in paths:
+        if not path.is_dir():
+            yield path, True
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+            for name in sorted(files):
+                yield Path(root) / name, False
+
+
+def image_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Yield the named files, and every image file under the named directories."""
+    for path, explicit in _walk(paths):
+        if explicit or _looks_like_image(path):
+            yield path
+
+
+def _looks_like_image(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return True  # let the caller report why it cannot be read
+    if is_lfs_pointer(head):
+        return path.suffix.lower() in IMAGE_SUFFIXES
+    return image_kind(head) is not None
+
+
+def audit_paths(
+    paths: Iterable[Path], checked: list[Path] | None = None
+) -> Iterator[LocationReport | AssetsToolError]:
+    """Yield a report for each image that carries location or could not be checked."""
+    for path in image_files(paths):
+        if checked is not None:
+            checked.append(path)
+        try:
+            report = read_location(_read(path), path)
+        except AssetsToolError as error:
+            yield error
+            continue
+        if report.findings or report.unchecked:
+            yield report

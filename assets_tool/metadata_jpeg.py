@@ -1,0 +1,311 @@
+"""JPEG: location in APP segments, the EXIF thumbnail, MPF secondary images and trailers."""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .metadata_iptc import PHOTOSHOP, irb_findings, strip_irb
+from .metadata_report import Findings, LocationFinding, bad
+from .metadata_tiff import Tiff, exif_findings, minimal_exif, strip_exif, thumbnail_span
+from .metadata_xmp import strip_xmp, xmp_findings
+
+XMP_SIG = b"http://ns.adobe.com/xap/1.0/\x00"
+EXT_SIG = b"http://ns.adobe.com/xmp/extension/\x00"
+ICC_SIG = b"ICC_PROFILE\x00"
+MPF_SIG = b"MPF\x00"
+SOS, EOI, COM, APP0, APP1, APP2, APP13, APP14 = 0xDA, 0xD9, 0xFE, 0xE0, 0xE1, 0xE2, 0xED, 0xEE
+_STANDALONE = {0x01, *range(0xD0, 0xD8)}
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One marker segment: `start` is its 0xFF byte, `end` one past its payload."""
+
+    marker: int
+    start: int
+    end: int
+
+    def payload(self, data: bytes) -> bytes:
+        return data[self.start + 4 : self.end]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the parts of one JPEG image lie."""
+
+    segments: list[Segment]  # every segment between SOI and the first SOS
+    image: tuple[int, int]  # first SOS up to and including EOI (kept byte for byte)
+
+
+def parse(data: bytes, path: Path, start: int = 0, end: int | None = None) -> Layout:
+    """Split one JPEG image into header segments and its untouched image data."""
+    end = len(data) if end is None else end
+    if data[start : start + 2] != b"\xff\xd8":
+        raise bad(path, f"no JPEG start marker at offset {start}")
+    pos, segments = start + 2, list[Segment]()
+    while True:
+        if pos + 2 > end or data[pos] != 0xFF:
+            raise bad(path, f"JPEG header is truncated or corrupt at offset {pos}")
+        marker = data[pos + 1]
+        if marker == 0xFF:
+            pos += 1
+            continue
+        if marker in _STANDALONE:
+            pos += 2
+            continue
+        if marker == EOI:
+            raise bad(path, "JPEG ends before any image data")
+        if pos + 4 > end:
+            raise bad(path, f"JPEG segment at offset {pos} is truncated")
+        length = struct.unpack_from(">H", data, pos + 2)[0]
+        if length < 2 or pos + 2 + length > end:
+            raise bad(path, f"JPEG segment at offset {pos} claims {length} bytes past the end")
+        if marker == SOS:
+            return Layout(segments, (pos, _find_eoi(data, pos + 2 + length, end)))
+        segments.append(Segment(marker, pos, pos + 2 + length))
+        pos += 2 + length
+
+
+def _find_eoi(data: bytes, pos: int, end: int) -> int:
+    """Return the offset one past EOI (or `end` when the image data is truncated)."""
+    while True:
+        pos = data.find(b"\xff", pos, end)
+        if pos < 0 or pos + 1 >= end:
+            return end
+        marker = data[pos + 1]
+        if marker == EOI:
+            return pos + 2
+        if marker == 0 or marker == 0xFF or marker in _STANDALONE:
+            pos += 1
+            continue
+        if pos + 4 > end:
+            return end
+        pos += 2 + struct.unpack_from(">H", data, pos + 2)[0]
+
+
+def _kind(data: bytes, seg: Segment) -> str:
+    body = data[seg.start + 4 : seg.start + 40]
+    if seg.marker == APP1 and body[:4] == b"Exif":
+        return "exif"
+    if seg.marker == APP1 and body.startswith(XMP_SIG):
+        return "xmp"
+    if seg.marker == APP1 and body.startswith(EXT_SIG):
+        return "extxmp"
+    if seg.marker == APP13 and body.startswith(PHOTOSHOP):
+        return "irb"
+    if seg.marker == APP2 and body.startswith(ICC_SIG):
+        return "icc"
+    if seg.marker == APP2 and body.startswith(MPF_SIG):
+        return "mpf"
+    if seg.marker in (APP0, APP14) or (not 0xE0 <= seg.marker <= 0xEF and seg.marker != COM):
+        return "keep"
+    return "other"
+
+
+def _wrap(marker: int, payload: bytes, path: Path) -> bytes:
+    if len(payload) + 2 > 0xFFFF:
+        raise bad(path, "rewritten JPEG segment would be too large")
+    return bytes((0xFF, marker)) + struct.pack(">H", len(payload) + 2) + payload
+
+
+def _extended(data: bytes, segs: list[Segment]) -> dict[bytes, bytearray]:
+    """Reassemble ExtendedXMP chunks by GUID."""
+    packets: dict[bytes, bytearray] = {}
+    for seg in segs:
+        body = seg.payload(data)[len(EXT_SIG) :]
+        guid, total, offset = body[:32], *struct.unpack_from(">II", body, 32)
+        chunk = body[40:]
+        packet = packets.setdefault(guid, bytearray(total))
+        if offset + len(chunk) <= total:
+            packet[offset : offset + len(chunk)] = chunk
+    return packets
+
+
+class JpegStripper:
+    """Walk one JPEG file, collecting findings and building its location-free copy."""
+
+    def __init__(self, data: bytes, path: Path, everything: bool) -> None:
+        self.data, self.path, self.everything = data, path, everything
+        self.findings: Findings = []
+
+    def run(self) -> bytes:
+        """Return the stripped file (findings are left in `self.findings`)."""
+        layout = parse(self.data, self.path)
+        mpf = next((s for s in layout.segments if _kind(self.data, s) == "mpf"), None)
+        images = self._mpf_images(mpf) if mpf else []
+        primary, mpf_pos = self._image(layout, "")
+        covered = [(s, e) for s, e, _ in images]
+        self._trailer(layout.image[1], covered)
+        out = bytearray(primary)
+        if mpf is None or mpf_pos is None:
+            return bytes(out)
+        base = mpf_pos + 8
+        tiff = Tiff(self.data[mpf.start + 8 : mpf.end], self.path)
+        entry = tiff.find(0xB002)
+        assert entry is not None  # _mpf_images checked it
+        for index, (start, end, at) in enumerate(images):
+            sub = JpegStripper(self.data, self.path, self.everything)
+            sub_layout = parse(self.data, self.path, start, end)
+            body, _ = sub._image(sub_layout, f"MPF image {index + 2} ")
+            self.findings += sub.findings
+            if sub_layout.image[1] < end and self.data[sub_layout.image[1] : end].strip(
+                b"\x00\xff"
+            ):
+                self.findings.append(
+                    LocationFinding(f"MPF image {index + 2} trailer", "unknown data")
+                )
+            struct.pack_into(tiff.order + "II", out, base + at + 4, len(body), len(out) - base)
+            out += body
+        for k in range(entry.count // 16):
+            at = entry.value_pos + 16 * k
+            if tiff.u32(at + 8) == 0:
+                struct.pack_into(tiff.order + "I", out, base + at + 4, len(primary))
+        return bytes(out)
+
+    def _mpf_images(self, mpf: Segment) -> list[tuple[int, int, int]]:
+        """Return (start, end, entry offset in the MPF block) of every secondary image."""
+        tiff = Tiff(self.data[mpf.start + 8 : mpf.end], self.path)
+        entry = tiff.find(0xB002)
+        raw = tiff.value(entry) if entry else None
+        if entry is None or raw is None or entry.count % 16:
+            raise bad(self.path, "MPF segment has no readable image list")
+        images = []
+        base = mpf.start + 8
+        for k in range(entry.count // 16):
+            at = entry.value_pos + 16 * k
+            size, offset = tiff.u32(at + 4), tiff.u32(at + 8)
+            if offset == 0:
+                continue
+            start = base + offset
+            if (
+                size < 4
+                or start + size > len(self.data)
+                or self.data[start : start + 2] != b"\xff\xd8"
+            ):
+                raise bad(self.path, f"MPF image {k + 1} lies outside the file")
+            images.append((start, start + size, at))
+        return images
+
+    def _trailer(self, eoi: int, covered: list[tuple[int, int]]) -> None:
+        """Report data after EOI that no MPF entry accounts for."""
+        pos = eoi
+        for start, end in [*sorted(covered), (len(self.data), len(self.data))]:
+            gap = self.data[pos:start] if start > pos else b""
+            if gap.strip(b"\x00\xff"):
+                kind = "Samsung trailer" if b"SEFT" in gap[-8:] else "unknown data"
+                self.findings.append(
+                    LocationFinding("trailer after EOI", f"{kind}, {len(gap)} bytes")
+                )
+            pos = max(pos, end)
+
+    def _image(self, layout: Layout, prefix: str) -> tuple[bytes, int | None]:
+        """Rebuild one image's header; return its bytes and where its MPF segment went."""
+        data, out, mpf_pos = self.data, bytearray(b"\xff\xd8"), None
+        kinds = [(seg, _kind(data, seg)) for seg in layout.segments]
+        ext = self._strip_extended([s for s, k in kinds if k == "extxmp"], prefix)
+        handlers: dict[str, Callable[[Segment, str], bytes | None]] = {
+            "exif": self._exif,
+            "xmp": self._xmp,
+            "irb": self._irb,
+        }
+        for seg, kind in kinds:
+            raw = data[seg.start : seg.end]
+            if kind == "mpf":
+                mpf_pos = len(out)
+            if kind in handlers:
+                payload = handlers[kind](seg, prefix)
+                if payload is not None and kind == "xmp":
+                    for old, new in ext[1].items():
+                        payload = payload.replace(old, new)
+                raw = b"" if payload is None else _wrap(seg.marker, payload, self.path)
+            elif kind == "extxmp":
+                raw = ext[0].pop(0) if ext[0] else b""
+            elif kind == "other" and self.everything:
+                raw = b""
+            out += raw
+        out += data[layout.image[0] : layout.image[1]]
+        return bytes(out), mpf_pos
+
+    def _exif(self, seg: Segment, prefix: str) -> bytes | None:
+        payload = seg.payload(self.data)
+        head, block = payload[:6], payload[6:]
+        self.findings += exif_findings(block, self.path, prefix + "EXIF")
+        if self.everything:
+            orientation = Tiff(block, self.path).orientation()
+            return None if orientation is None else head + minimal_exif(orientation)
+        patched = bytearray(strip_exif(block, self.path))
+        span = thumbnail_span(Tiff(bytes(patched), self.path))
+        if span is not None and patched[span[0] : span[0] + 2] == b"\xff\xd8":
+            patched[span[0] : span[1]] = self._neuter(bytes(patched[span[0] : span[1]]), prefix)
+        return head + bytes(patched)
+
+    def _neuter(self, thumb: bytes, prefix: str) -> bytes:
+        """Blank the location-bearing segments of an embedded thumbnail, keeping its length."""
+        try:
+            layout = parse(thumb, self.path)
+        except Exception:  # a broken thumbnail is not ours to judge; exiftool treats it as data
+            return thumb
+        sub = JpegStripper(thumb, self.path, False)
+        out = bytearray(thumb)
+        for seg in layout.segments:
+            before = len(sub.findings)
+            handler = {"exif": sub._exif, "xmp": sub._xmp, "irb": sub._irb}.get(_kind(thumb, seg))
+            if handler is not None:
+                handler(seg, prefix + "EXIF thumbnail ")
+            if len(sub.findings) > before:
+                out[seg.start : seg.end] = (
+                    b"\xff\xfe"
+                    + thumb[seg.start + 2 : seg.start + 4]
+                    + bytes(seg.end - seg.start - 4)
+                )
+        self.findings += sub.findings
+        return bytes(out)
+
+    def _xmp(self, seg: Segment, prefix: str) -> bytes | None:
+        packet = seg.payload(self.data)[len(XMP_SIG) :]
+        self.findings += xmp_findings(packet, self.path, prefix + "XMP")
+        return None if self.everything else XMP_SIG + strip_xmp(packet, self.path)
+
+    def _irb(self, seg: Segment, prefix: str) -> bytes | None:
+        body = seg.payload(self.data)[len(PHOTOSHOP) :]
+        self.findings += irb_findings(body, self.path, prefix)
+        return None if self.everything else PHOTOSHOP + strip_irb(body, self.path)
+
+    def _strip_extended(
+        self, segs: list[Segment], prefix: str
+    ) -> tuple[list[bytes], dict[bytes, bytes]]:
+        """Return rewritten ExtendedXMP segments (in order) and GUID replacements."""
+        if not segs:
+            return [], {}
+        for seg in segs:
+            if len(seg.payload(self.data)) < len(EXT_SIG) + 40:
+                raise bad(self.path, "ExtendedXMP segment is truncated")
+        packets = _extended(self.data, segs)
+        renamed: dict[bytes, bytes] = {}
+        new_packets: dict[bytes, bytes] = {}
+        for guid, packet in packets.items():
+            self.findings += xmp_findings(bytes(packet), self.path, prefix + "ExtendedXMP")
+            new = strip_xmp(bytes(packet), self.path, pad=True)
+            new_guid = guid if new == packet else hashlib.md5(new).hexdigest().upper().encode()
+            renamed[guid], new_packets[guid] = new_guid, new
+        if self.everything:
+            return [], {}
+        out = []
+        for seg in segs:
+            body = seg.payload(self.data)[len(EXT_SIG) :]
+            guid, total, offset = body[:32], *struct.unpack_from(">II", body, 32)
+            chunk = new_packets[guid][offset : offset + len(body) - 40]
+            payload = EXT_SIG + renamed[guid] + struct.pack(">II", total, offset) + chunk
+            out.append(_wrap(seg.marker, payload, self.path))
+        return out, {g: n for g, n in renamed.items() if g != n}
+
+
+def strip_jpeg(data: bytes, path: Path, everything: bool) -> tuple[Findings, bytes]:
+    """Return a JPEG's location findings and its copy without them."""
+    stripper = JpegStripper(data, path, everything)
+    out = stripper.run()
+    return stripper.findings, out
