@@ -7,7 +7,9 @@ arguments, so the same call gives the same bytes on every run.
 Orientation convention: `width`/`height` are the *stored* pixel dimensions. For orientations
 5-8 the upright scene is `height` x `width` (a 4000x3000 buffer with orientation 6 is a
 3000x4000 portrait photo). The upright scene carries a white marker block in its top-left
-corner (`marker_box`), so a test can tell whether an output really is upright.
+corner (`marker_box`), so a test can tell whether an output really is upright, and a flat
+colour patch at the middle of its top edge (`patch_box`), whose sRGB value tells whether an
+output was colour-converted from Display P3 (`PATCH_COLOR_AS_SRGB`) or not (`PATCH_COLOR`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
 from examples.icc import DISPLAY_P3, display_p3_profile
-from examples.scene import MARKER_COLOR, draw_scene, marker_box
+from examples.scene import (
+    MARKER_COLOR,
+    PATCH_COLOR,
+    PATCH_COLOR_AS_SRGB,
+    draw_scene,
+    marker_box,
+    patch_box,
+)
 from examples.shapes import (
     make_16bit_png,
     make_animated_gif,
@@ -31,6 +40,8 @@ from examples.shapes import (
 __all__ = [
     "DISPLAY_P3",
     "MARKER_COLOR",
+    "PATCH_COLOR",
+    "PATCH_COLOR_AS_SRGB",
     "display_p3_profile",
     "make_16bit_png",
     "make_animated_gif",
@@ -40,6 +51,7 @@ __all__ = [
     "make_photo",
     "make_png",
     "marker_box",
+    "patch_box",
     "upright_size",
 ]
 

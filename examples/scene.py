@@ -15,6 +15,12 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 # The marker is drawn last, without noise, in the upright top-left corner: a test can tell an
 # upright output from a sideways or mirrored one by where this white block ends up.
 MARKER_COLOR = (255, 255, 255)
+# A flat patch of a mid-saturated red, drawn without noise at the top edge's middle. In a
+# Display P3 photo it is sRGB (217, 42, 23) once converted; an output that shows it as
+# (200, 60, 40) dropped or ignored the profile. (Pure P3 red clips to sRGB (255, 0, 0), the
+# same numbers as ignoring the profile, so it cannot reveal that bug.)
+PATCH_COLOR = (200, 60, 40)
+PATCH_COLOR_AS_SRGB = (217, 42, 23)
 NOISE_AMPLITUDE = 10  # +-levels; about 2.5 MB per 12 MP photo at quality 90
 
 
@@ -22,6 +28,13 @@ def marker_box(width: int, height: int) -> tuple[int, int, int, int]:
     """Return the white marker's box (left, top, right, bottom) in an upright `width` x `height`."""
     side = max(4, min(width, height) // 10)
     return (0, 0, side, side)
+
+
+def patch_box(width: int, height: int) -> tuple[int, int, int, int]:
+    """Return the colour patch's box (left, top, right, bottom) in an upright `width` x `height`."""
+    side = max(4, min(width, height) // 10)
+    left = (width - side) // 2
+    return (left, 0, left + side, side)
 
 
 def _gradient(
@@ -96,7 +109,7 @@ def _add_noise(img: Image.Image, rng: random.Random, amplitude: int) -> Image.Im
 
 
 def draw_scene(size: tuple[int, int], seed: int) -> Image.Image:
-    """Render the upright scene at `size`: auditorium, bright slide, heads, noise, marker."""
+    """Render the upright scene at `size`: auditorium, slide, heads, noise, marker, patch."""
     rng = random.Random(seed)
     w, h = size
     low = _draw_low_res((max(8, w // 8), max(8, h // 8)), rng)
@@ -107,5 +120,7 @@ def draw_scene(size: tuple[int, int], seed: int) -> Image.Image:
     top = int(h * rng.uniform(0.22, 0.28))
     _draw_slide(img, (left, top, left + slide_w, top + slide_w * 9 // 16), rng)
     img = _add_noise(img, rng, amplitude=NOISE_AMPLITUDE)
-    ImageDraw.Draw(img).rectangle(marker_box(w, h), fill=MARKER_COLOR)
+    draw = ImageDraw.Draw(img)
+    draw.rectangle(marker_box(w, h), fill=MARKER_COLOR)
+    draw.rectangle(patch_box(w, h), fill=PATCH_COLOR)
     return img

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ from PIL import Image, ImageCms, ImageOps, ImageStat
 from examples import make_site
 from examples.photogen import (
     DISPLAY_P3,
+    PATCH_COLOR,
+    PATCH_COLOR_AS_SRGB,
     display_p3_profile,
     make_16bit_png,
     make_animated_gif,
@@ -21,6 +24,7 @@ from examples.photogen import (
     make_photo,
     make_png,
     marker_box,
+    patch_box,
     upright_size,
 )
 from tests.conftest import ExifTool
@@ -74,6 +78,27 @@ def test_in_gamut_colours_convert_like_the_published_matrix(p3: tuple[int, int, 
     assert all(abs(g - e) <= 2 for g, e in zip(got, _expected_srgb(p3), strict=True)), got
 
 
+def test_patch_colour_constants_agree_with_the_profile() -> None:
+    assert _to_srgb(PATCH_COLOR) == PATCH_COLOR_AS_SRGB
+
+
+def _patch_mean(img: Image.Image) -> list[float]:
+    left, top, right, bottom = patch_box(*img.size)
+    # Stay clear of the edges, where chroma subsampling mixes in the neighbours.
+    inner = (left + 4, top + 4, right - 4, bottom - 4)
+    return ImageStat.Stat(img.convert("RGB").crop(inner)).mean
+
+
+def test_photo_patch_shows_whether_colour_was_converted(small_photo: bytes) -> None:
+    with Image.open(io.BytesIO(small_photo)) as im:
+        upright = ImageOps.exif_transpose(im)
+    p3 = ImageCms.ImageCmsProfile(io.BytesIO(DISPLAY_P3))
+    converted = ImageCms.profileToProfile(upright, p3, SRGB)
+    assert converted is not None
+    assert _patch_mean(upright) == pytest.approx(PATCH_COLOR, abs=4)
+    assert _patch_mean(converted) == pytest.approx(PATCH_COLOR_AS_SRGB, abs=4)
+
+
 def test_exiftool_sees_phone_metadata(
     tmp_path: Path, small_photo: bytes, exiftool: ExifTool
 ) -> None:
@@ -90,6 +115,20 @@ def test_exiftool_sees_phone_metadata(
     assert tags["XMP-exif:GPSLatitude"] == pytest.approx(36.0909, abs=1e-5)
     assert tags["XMP-exif:GPSLongitude"] == pytest.approx(-115.1760, abs=1e-5)
     assert (tags["File:ImageWidth"], tags["File:ImageHeight"]) == (640, 480)
+
+
+def test_exif_has_every_tag_the_spec_requires(tmp_path: Path) -> None:
+    path = tmp_path / "p.jpg"
+    path.write_bytes(make_photo(64, 48))
+    # JSON output keeps only the first warning, so read the plain listing of all of them.
+    report = subprocess.run(
+        ["exiftool", "-a", "-s", "-validate", "-warning", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "Validate" in report
+    assert "Missing required" not in report
 
 
 def test_location_can_be_left_out(tmp_path: Path, location_tags: Any) -> None:
