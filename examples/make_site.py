@@ -10,6 +10,7 @@ The output is the same, byte for byte, on every run.
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -36,12 +37,16 @@ def _photo(n: int) -> bytes:
     return make_photo(4000, 3000, seed=n, orientation=6, gps=photo_gps(n))
 
 
+@functools.cache
+def _photo_blobs() -> tuple[bytes, ...]:
+    # Cached: the photos are a pure function of nothing, and tests build many sites.
+    with ProcessPoolExecutor() as pool:
+        return tuple(pool.map(_photo, range(1, PHOTO_COUNT + 1)))
+
+
 def generate_photos() -> dict[str, bytes]:
     """Return the example photos' bytes keyed by their path relative to the site root."""
-    numbers = range(1, PHOTO_COUNT + 1)
-    with ProcessPoolExecutor() as pool:
-        blobs = list(pool.map(_photo, numbers))
-    return {f"{PHOTO_DIR}/{n}.jpg": blob for n, blob in zip(numbers, blobs, strict=True)}
+    return {f"{PHOTO_DIR}/{n}.jpg": blob for n, blob in enumerate(_photo_blobs(), start=1)}
 
 
 def make_site(

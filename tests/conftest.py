@@ -63,14 +63,10 @@ def location_tags() -> Callable[[Path | str], dict[str, Any]]:
     return read_location_tags
 
 
-@pytest.fixture(scope="session")
-def _example_photos() -> dict[str, bytes]:
-    return generate_photos()
-
-
 @pytest.fixture
-def example_site(tmp_path: Path, _example_photos: dict[str, bytes]) -> Path:
+def example_site(tmp_path: Path) -> Path:
     """A fresh copy of the example Chirpy site with its seven photos, in tmp_path/'site'."""
     dest = tmp_path / "site"
-    make_site(dest, photos=_example_photos)
+    # generate_photos caches the bytes for the whole process, so only the first call is slow.
+    make_site(dest, photos=generate_photos())
     return dest
