@@ -11,7 +11,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -53,6 +53,9 @@ class SourceJob:
 
 
 Progress = Callable[[int], None]
+
+# the lightbox link Chirpy itself puts around images; href is set to the largest variant
+LIGHTBOX_LINK: tuple[tuple[str, str | None], ...] = (("class", "popup img-link"),)
 
 
 def build_site(
@@ -287,6 +290,10 @@ def _edit_for(
     if not rewritable(ref) or variants is None or not variants.variants:
         return None
     original = ref.original if ref.original is not None else post.text[ref.start : ref.end]
+    if style == "img" and ref.link_attrs is None:
+        # Chirpy wraps every bare <img> in a lightbox link to its src; a link of our own, to
+        # the largest variant, keeps the lightbox sharp and stops the theme adding another
+        ref = replace(ref, link_attrs=LIGHTBOX_LINK)
     picture = build_picture(
         ref, variants, style=style, default_sizes=config.sizes, marker=encode_original(original)
     )

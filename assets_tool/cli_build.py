@@ -1,7 +1,133 @@
-"""Commands of the build front end."""
+"""Commands of the build front end: `build` and `scan`."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Any
+
 import click
 
-COMMANDS: list[click.Command] = []
+from . import config as config_module
+from .build import BuildMode, build_site
+from .cli_common import EXIT_FAILED, EXIT_OK, emit_json, guarded, print_error
+from .config import Config
+from .inventory import inventory
+from .report import BuildReport
+
+SITE = click.argument(
+    "site", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="SITE"
+)
+
+
+def _overrides(**options: Any) -> dict[str, Any]:
+    """Keep the command-line options the user actually gave."""
+    return {k: v for k, v in options.items() if v not in (None, ())}
+
+
+def _load(site: Path, **options: Any) -> Config:
+    return config_module.load(site).replace(**_overrides(**options))
+
+
+@click.command()
+@SITE
+@click.option("--dry-run", is_flag=True, help="Print the diff of every post and the files it would write; change nothing.")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if anything would change (for CI).")
+@click.option("--revert", is_flag=True, help="Put the original image references back into the posts.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+@click.option("--workers", type=click.IntRange(min=0), help="Encoding processes (0: one per core).")
+@click.option("--markup", type=click.Choice(config_module.MARKUPS), help="Markup to write.")
+@click.option("--output-dir", help="Folder inside the site that receives the variants.")
+@click.option("--widths", help="Comma-separated widths for images shown at no stated width.")
+@click.option("--formats", help="Comma-separated modern formats: avif,webp.")
+@click.option("--no-strip", "no_strip", is_flag=True, help="Leave location data in the originals.")
+def build(
+    site: Path,
+    dry_run: bool,
+    check: bool,
+    revert: bool,
+    as_json: bool,
+    workers: int | None,
+    markup: str | None,
+    output_dir: str | None,
+    widths: str | None,
+    formats: str | None,
+    no_strip: bool,
+) -> None:
+    """Render variants, strip location and rewrite the posts of SITE."""
+    with guarded():
+        config = _load(
+            site,
+            workers=workers,
+            markup=markup,
+            output_dir=output_dir,
+            widths=_csv(widths, int),
+            formats=_csv(formats, str),
+            strip_location=False if no_strip else None,
+        )
+        mode = BuildMode(dry_run=dry_run, check=check, revert=revert)
+        report = _run_with_progress(site, config, mode)
+    _print_report(report, mode, as_json)
+    failed = bool(report.errors) or (check and report.changed)
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _csv(value: str | None, kind: type) -> tuple[Any, ...] | None:
+    if value is None:
+        return None
+    try:
+        return tuple(kind(part.strip()) for part in value.split(",") if part.strip())
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r}: {exc}") from exc
+
+
+def _run_with_progress(site: Path, config: Config, mode: BuildMode) -> BuildReport:
+    if not sys.stderr.isatty():
+        return build_site(site, config, mode)
+    with click.progressbar(length=0, label="images", file=sys.stderr) as bar:
+
+        def advance(count: int) -> None:
+            bar.length = (bar.length or 0) + count
+            bar.update(count)
+
+        return build_site(site, config, mode, on_progress=advance)
+
+
+def _print_report(report: BuildReport, mode: BuildMode, as_json: bool) -> None:
+    for error in report.errors:
+        print_error(error)
+    if as_json:
+        emit_json(report.to_json())
+        return
+    for diff in report.diffs:
+        click.echo(diff, nl=False)
+    verb = "would write" if not mode.writes else "wrote"
+    if mode.dry_run or mode.check:
+        for path in report.files_written:
+            click.echo(f"{verb}: {path}")
+        for path in report.posts_changed:
+            click.echo(f"would rewrite: {path}")
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(report.summary(), err=True)
+
+
+@click.command()
+@SITE
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+def scan(site: Path, as_json: bool) -> None:
+    """List every image reference in the posts of SITE and its status."""
+    with guarded():
+        rows, errors = inventory(site, config_module.load(site))
+    if as_json:
+        emit_json({"references": [row.to_json() for row in rows], "errors": [e.message for e in errors]})
+    else:
+        for row in rows:
+            click.echo(row.text())
+        for error in errors:
+            print_error(error)
+        click.echo(f"{len(rows)} references, {len(errors)} errors", err=True)
+    sys.exit(EXIT_FAILED if errors else EXIT_OK)
+
+
+COMMANDS: list[click.Command] = [build, scan]

@@ -1,0 +1,96 @@
+"""Time `assets-tool build` on the example site against a naive baseline, in the same run.
+
+The baseline does the same job the way a straightforward script (and several peers) would:
+decode each photo at full size, resize every width from the full image with LANCZOS, and
+encode AVIF + WebP + JPEG with the same qualities, one image after another, one process.
+Compared: a cold build (empty variants folder), a warm rebuild (nothing to do), and peak
+memory (max RSS of the process tree). Results are medians over --runs runs, with ratios,
+since the machine is shared and noisy.
+
+Usage: python benchmarks/build_speed.py [--runs 3] [--photos 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image, ImageOps  # noqa: E402
+
+from examples.make_site import generate_photos, make_site  # noqa: E402
+
+WIDTHS = (400, 800, 1200)  # what the example post's width=400 references ask for
+
+
+def naive_build(site: Path) -> None:
+    """Encode the same variants the simple way: full decode, every width from the original."""
+    out = site / "naive"
+    out.mkdir(exist_ok=True)
+    for path in sorted((site / "assets/img/photos/jenson").glob("*.jpg")):
+        with Image.open(path) as img:
+            upright = ImageOps.exif_transpose(img)
+        icc = upright.info.get("icc_profile")
+        for width in WIDTHS:
+            height = round(upright.height * width / upright.width)
+            small = upright.resize((width, height), Image.Resampling.LANCZOS)
+            for fmt, params in (
+                ("AVIF", {"quality": 60}),
+                ("WEBP", {"quality": 80}),
+                ("JPEG", {"quality": 82, "optimize": True, "progressive": True}),
+            ):
+                buf = io.BytesIO()
+                small.save(buf, fmt, icc_profile=icc, **params)
+                (out / f"{path.stem}-{width}.{fmt.lower()}").write_bytes(buf.getvalue())
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Run a command; return wall seconds and the peak RSS (kB) of its process tree."""
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    elapsed = time.perf_counter() - start
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+
+
+def main() -> int:
+    """Run the comparison and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    photos = generate_photos()
+    tool = [sys.executable, "-m", "assets_tool", "build"]
+    results: dict[str, list[float]] = {"naive": [], "cold": [], "warm": []}
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            site = Path(tmp) / "site"
+            make_site(site, photos=photos)
+            results["naive"].append(
+                timed([sys.executable, __file__, "--naive", str(site)])[0]
+            )
+            shutil.rmtree(site / "naive")
+            results["cold"].append(timed([*tool, str(site)])[0])
+            results["warm"].append(timed([*tool, str(site)])[0])
+    naive = statistics.median(results["naive"])
+    print(f"{'job':<8}{'median s':>10}{'vs naive':>10}   runs")
+    for name, values in results.items():
+        med = statistics.median(values)
+        runs = ", ".join(f"{v:.1f}" for v in values)
+        print(f"{name:<8}{med:>10.2f}{naive / med:>9.1f}x   {runs}")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--naive":
+        naive_build(Path(sys.argv[2]))
+        sys.exit(0)
+    sys.exit(main())
