@@ -173,6 +173,7 @@ def make_photo(
     if orientation in _DO:
         img = img.transpose(_DO[orientation])
     if mode != "RGB":
+        # `icc` must describe `mode`'s colour space: pass icc=None (or a matching profile).
         img = img.convert(mode)
     params: dict[str, object] = {
         "quality": quality,
