@@ -1,0 +1,275 @@
+"""Raw HTML for the scanner: <img> tags and their wrappers, comments, raw-text elements.
+
+Candidate tags are found with regexes (fast on megabyte posts); each candidate tag is then
+parsed by the standard library's html.parser, which handles every attribute quoting style
+and character reference.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .errors import AssetsToolError
+from .models import ImageRef, RefKind, SkipReason
+
+Attrs = tuple[tuple[str, str | None], ...]
+
+GENERATED_ATTR = "data-assets-tool"
+
+# Jekyll runs Liquid before the HTML is read, so `src="{{ "/a.png" | relative_url }}"` is
+# one attribute value even though it nests the quotes.
+LIQUID = r"\{\{(?:[^}]|\}(?!\}))*\}\}|\{%(?:[^%]|%(?!\}))*%\}"
+_LIQUID_RE = re.compile(LIQUID)
+# One attribute as HTML allows it: bare, unquoted, single- or double-quoted.
+_ATTR = (
+    rf"""(?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"(?:{LIQUID}|[^"])*"|'(?:{LIQUID}|[^'])*'"""
+    r"""|[^\s"'=<>`]+))?)"""
+)
+_OPEN_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9-]*){_ATTR}*\s*/?\s*>")
+_LOOSE_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMG_START = re.compile(r"<img(?=[\s/>])", re.IGNORECASE)
+_A_CLOSE = re.compile(r"\s*</a\s*>", re.IGNORECASE)
+_PICTURE_CLOSE = re.compile(r"\s*</picture\s*>", re.IGNORECASE)
+_SKIPPED = re.compile(r"<!--|<(script|style|pre|code|template|textarea)(?=[\s/>])", re.IGNORECASE)
+_PIXELS = re.compile(r"\s*(\d{1,6})\s*(?:px)?\s*", re.IGNORECASE)
+_TAG_NAME = {
+    name: re.compile(rf"<{name}(?=[\s/>])", re.IGNORECASE) for name in ("a", "picture", "source")
+}
+_BACKWARD_WINDOW = 4096  # how far back an opening <a>/<picture> tag is looked for
+
+
+class ScanError(AssetsToolError):
+    """A post cannot be scanned reliably (bad front matter, damaged generated markup)."""
+
+
+class Regions:
+    """Sorted, merged character ranges, each with the reason its contents are skipped."""
+
+    def __init__(self, spans: list[tuple[int, int, SkipReason]]) -> None:
+        merged: list[tuple[int, int, SkipReason]] = []
+        for start, end, reason in sorted(spans, key=lambda s: (s[0], -s[1])):
+            if merged and start < merged[-1][1]:
+                last = merged[-1]
+                merged[-1] = (last[0], max(last[1], end), last[2])
+            elif end > start:
+                merged.append((start, end, reason))
+        self.spans = merged
+        self._starts = [s[0] for s in merged]
+
+    def at(self, pos: int) -> tuple[int, int, SkipReason] | None:
+        """Return the region that contains `pos`, if any."""
+        index = bisect.bisect_right(self._starts, pos) - 1
+        if index >= 0 and pos < self.spans[index][1]:
+            return self.spans[index]
+        return None
+
+    def plus(self, other: Regions) -> Regions:
+        """Return the union of two region sets (earlier reasons win on overlap)."""
+        return Regions(self.spans + other.spans)
+
+
+class _TagParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: tuple[str, list[tuple[str, str | None]]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.found is None:
+            self.found = (tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def parse_tag(tag_text: str) -> tuple[str, Attrs] | None:
+    """Parse one start tag into its lower-case name and attributes, in order."""
+    liquid: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        liquid.append(match.group())
+        return f"\ue000{len(liquid) - 1}\ue001"
+
+    def show(value: str | None) -> str | None:
+        if value is None or not liquid:
+            return value
+        return re.sub("\ue000(\\d+)\ue001", lambda m: liquid[int(m.group(1))], value)
+
+    parser = _TagParser()
+    parser.feed(_LIQUID_RE.sub(hide, tag_text))
+    parser.close()
+    if parser.found is None:
+        return None
+    return parser.found[0], tuple((name, show(value)) for name, value in parser.found[1])
+
+
+def pixels(value: str | None) -> int | None:
+    """Return a width/height attribute as an int when it is plain `400` or `400px`."""
+    if value is None:
+        return None
+    match = _PIXELS.fullmatch(value)
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
+class ImgFields:
+    """The fields of an ImageRef that an <img>'s attributes fill."""
+
+    src: str | None
+    alt: str | None = None
+    title: str | None = None
+    width: int | None = None
+    height: int | None = None
+    attrs: Attrs = ()
+
+
+def img_fields(attrs: Attrs) -> ImgFields:
+    """Split <img> attributes into ImageRef fields and the remaining attributes."""
+    fields: dict[str, str | None] = {}
+    rest: list[tuple[str, str | None]] = []
+    for name, value in attrs:
+        if name in ("src", "alt", "title"):
+            fields.setdefault(name, value)
+        elif name in ("width", "height") and name not in fields and pixels(value) is not None:
+            fields[name] = value
+        elif name in ("width", "height") and name in fields:
+            continue  # a browser ignores a repeated attribute too
+        else:
+            rest.append((name, value))
+    return ImgFields(
+        src=fields.get("src"),
+        alt=fields.get("alt"),
+        title=fields.get("title"),
+        width=pixels(fields.get("width")),
+        height=pixels(fields.get("height")),
+        attrs=tuple(rest),
+    )
+
+
+def skipped_regions(text: str, start: int, code: Regions) -> Regions:
+    """Find HTML comments and raw-text elements (script, pre, code...) outside `code`."""
+    spans: list[tuple[int, int, SkipReason]] = []
+    pos = start
+    while match := _SKIPPED.search(text, pos):
+        inside = code.at(match.start())
+        if inside is not None:
+            pos = inside[1]
+            continue
+        if match.group(1) is None:
+            close = text.find("-->", match.end())
+            end = len(text) if close < 0 else close + 3  # an unclosed comment runs to the end
+            spans.append((match.start(), end, SkipReason.COMMENT))
+        else:
+            closer = re.compile(rf"</{match.group(1)}\s*>", re.IGNORECASE).search(text, match.end())
+            end = closer.end() if closer else match.end()
+            spans.append((match.start(), end, SkipReason.CODE))
+        pos = end
+    return Regions(spans)
+
+
+def _open_tag_before(text: str, pos: int, name: str) -> tuple[int, Attrs] | None:
+    """Find an opening `<name ...>` that ends right before `pos` (whitespace between)."""
+    end = pos
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    if end == 0 or text[end - 1] != ">":
+        return None
+    lo = max(0, end - _BACKWARD_WINDOW)
+    starts = [m.start() + lo for m in _TAG_NAME[name].finditer(text[lo:end])]
+    for start in reversed(starts):
+        match = _OPEN_TAG.match(text, start)
+        if match and match.end() == end:
+            parsed = parse_tag(match.group())
+            return (start, parsed[1]) if parsed else None
+    return None
+
+
+def _wrap(
+    text: str, start: int, end: int, name: str, closer: re.Pattern[str]
+) -> tuple[int, int, Attrs] | None:
+    """Return the span and attributes of a `<name>` directly wrapping text[start:end]."""
+    close = closer.match(text, end)
+    if close is None:
+        return None
+    opening = _open_tag_before(text, start, name)
+    if opening is None:
+        return None
+    return opening[0], close.end(), opening[1]
+
+
+def _picture_start(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Extend an <img> to its <picture> when the img is the last child after <source>s."""
+    if _PICTURE_CLOSE.match(text, end) is None:
+        return None
+    pos = start
+    while (source := _open_tag_before(text, pos, "source")) is not None:
+        pos = source[0]
+    wrapped = _wrap(text, pos, end, "picture", _PICTURE_CLOSE)
+    return (wrapped[0], wrapped[1]) if wrapped else None
+
+
+def find_img_refs(text: str, post: Path, start: int = 0) -> list[ImageRef]:
+    """Find every <img> from `start` on, as HTML refs or (with their wrappers) GENERATED refs."""
+    refs: list[ImageRef] = []
+    for candidate in _IMG_START.finditer(text, start):
+        match = _OPEN_TAG.match(text, candidate.start()) or _LOOSE_IMG.match(
+            text, candidate.start()
+        )
+        parsed = parse_tag(match.group()) if match else None
+        if match is None or parsed is None:
+            continue
+        ref = _img_ref(text, post, match.start(), match.end(), parsed[1])
+        if ref is not None:
+            refs.append(ref)
+    return refs
+
+
+def _img_ref(text: str, post: Path, start: int, end: int, attrs: Attrs) -> ImageRef | None:
+    fields = img_fields(attrs)
+    marker = dict(attrs).get(GENERATED_ATTR)
+    if marker is not None:
+        return _generated_ref(text, post, start, end, marker)
+    if fields.src is None:
+        return None
+    link: Attrs | None = None
+    wrapped = _wrap(text, start, end, "a", _A_CLOSE)
+    if wrapped is not None and dict(wrapped[2]).get("href") == fields.src:
+        start, end, link = wrapped
+    return ImageRef(
+        post=post,
+        line=0,
+        start=start,
+        end=end,
+        kind=RefKind.HTML,
+        src=fields.src,
+        alt=fields.alt,
+        title=fields.title,
+        width=fields.width,
+        height=fields.height,
+        attrs=fields.attrs,
+        link_attrs=link,
+    )
+
+
+def _generated_ref(text: str, post: Path, start: int, end: int, marker: str) -> ImageRef:
+    """Build a GENERATED ref; `original` holds the marker until the facade decodes it."""
+    picture = _picture_start(text, start, end)
+    if picture is not None:
+        start, end = picture
+    link: Attrs | None = None
+    wrapped = _wrap(text, start, end, "a", _A_CLOSE)
+    if wrapped is not None:
+        start, end, link = wrapped
+    return ImageRef(
+        post=post,
+        line=0,
+        start=start,
+        end=end,
+        kind=RefKind.GENERATED,
+        src="",
+        link_attrs=link,
+        original=marker,
+    )
