@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import AssetsToolError, MetadataError
+from .metadata_heif import heif_findings, heif_readable
 from .metadata_jpeg import strip_jpeg
 from .metadata_report import Findings, LocationFinding, LocationReport, bad
 
@@ -75,10 +76,11 @@ def image_kind(data: bytes) -> str | None:
 
 
 def _strippers() -> dict[str, Stripper]:
-    from . import metadata_png, metadata_riff, metadata_tiff_file
+    from . import metadata_gif, metadata_png, metadata_riff, metadata_tiff_file
 
     return {
         "JPEG": strip_jpeg,
+        "GIF": metadata_gif.strip_gif,
         "PNG": metadata_png.strip_png,
         "WebP": metadata_riff.strip_webp,
         "TIFF": metadata_tiff_file.strip_tiff,
@@ -89,17 +91,20 @@ def _unsupported(kind: str) -> str:
     return f"{kind} is not supported, location not checked; convert it to JPEG to publish it"
 
 
-def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport, bytes]:
-    """Run the container's stripper; return the report and the stripped bytes."""
+def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport, bytes | None]:
+    """Run the container's stripper; return the report and the stripped bytes (None: read-only)."""
     if is_lfs_pointer(data):
         return LocationReport(path, (), LFS_UNCHECKED), data
     kind = image_kind(data)
     if kind is None:
         raise MetadataError(path, "not an image (unknown content)", "pass only image files")
     stripper = _strippers().get(kind)
-    if stripper is None:
+    readable = kind in ("AVIF", "HEIF") and heif_readable(kind)
+    if stripper is None and not readable:
         return LocationReport(path, (), _unsupported(kind)), data
     try:
+        if stripper is None:
+            return LocationReport(path, tuple(heif_findings(data, path))), None
         findings, out = stripper(data, path, everything)
     except MetadataError:
         raise
@@ -127,7 +132,13 @@ def _strip(data: bytes, path: Path, everything: bool) -> tuple[LocationReport, b
     report, out = _process(data, path, everything)
     if report.unchecked is not None:
         raise MetadataError(path, report.unchecked.partition(";")[0], _fix(report.unchecked))
-    if (not everything and not report.findings) or out == data:
+    if out is None and (report.findings or everything):
+        raise MetadataError(
+            path,
+            f"{image_kind(data)} metadata cannot be rewritten losslessly by assets-tool yet",
+            "remove it with `exiftool -gps:all= -xmp:all= FILE` or re-export without location",
+        )
+    if out is None or (not everything and not report.findings) or out == data:
         return report, data
     return report, out
 

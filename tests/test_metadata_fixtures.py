@@ -34,7 +34,8 @@ XMP_FULL = b"""<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>
    <Iptc4xmpExt:LocationCreated rdf:parseType="Resource">
     <Iptc4xmpExt:CountryName>USA</Iptc4xmpExt:CountryName>
    </Iptc4xmpExt:LocationCreated>
-   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">A night out</rdf:li></rdf:Alt></dc:description>
+   <dc:description><rdf:Alt>
+    <rdf:li xml:lang="x-default">A night out</rdf:li></rdf:Alt></dc:description>
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
@@ -238,3 +239,64 @@ def exiftool_location(path: Path) -> str:
         "-IPTC:ContentLocationName",
         "-IPTC:ContentLocationCode",
     )
+
+
+def png_with_location() -> bytes:
+    """Return a PNG with eXIf after IDAT, XMP iTXt, a GPS tEXt, a raw exif zTXt and a trailer."""
+    out = io.BytesIO()
+    picture().save(out, "PNG")
+    base = out.getvalue()
+    chunks = png_chunks(base)
+    exif = exif_block().tobytes()
+    raw = exif.hex()
+    profile = b"\nexif\n" + str(len(exif)).rjust(8).encode() + b"\n"
+    profile += "\n".join(raw[i : i + 72] for i in range(0, len(raw), 72)).encode() + b"\n"
+    extra_before = [
+        png_chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x00\x00\x00\x00" + XMP_FULL),
+        png_chunk(b"tEXt", b"GPSLatitude\x0036.0909"),
+        png_chunk(b"tEXt", b"Comment\x00kept"),
+        png_chunk(b"zTXt", b"Raw profile type exif\x00\x00" + zlib.compress(profile)),
+    ]
+    body = b"\x89PNG\r\n\x1a\n" + png_chunk(*chunks[0]) + b"".join(extra_before)
+    for kind, data in chunks[1:-1]:
+        body += png_chunk(kind, data)
+    body += png_chunk(b"eXIf", exif[6:]) + png_chunk(b"IEND", b"")
+    return body + b"Las Vegas trailer"
+
+
+def webp_with_location(lossless: bool = True) -> bytes:
+    """Return a VP8X WebP with EXIF (GPS) and an odd-length XMP chunk, plus a trailer."""
+    out = io.BytesIO()
+    packet = XMP_FULL + (b"" if len(XMP_FULL) % 2 else b" ")
+    picture().save(
+        out, "WEBP", exif=exif_block(), xmp=packet, lossless=lossless, icc_profile=srgb_icc()
+    )
+    return out.getvalue() + b"trailer"
+
+
+def tiff_with_location() -> bytes:
+    """Return a TIFF with a GPS IFD, XMP (tag 700) and Orientation 6."""
+    from PIL.TiffImagePlugin import ImageFileDirectory_v2
+
+    ifd = ImageFileDirectory_v2()
+    ifd[274] = 6
+    ifd[271] = "Apple"
+    ifd[700] = XMP_FULL
+    ifd[0x8825] = dict(exif_block().get_ifd(0x8825))
+    out = io.BytesIO()
+    picture().save(out, "TIFF", tiffinfo=ifd)
+    return out.getvalue()
+
+
+def gif_with_xmp() -> bytes:
+    """Return an animated GIF carrying an XMP application extension with location."""
+    frames = [
+        picture().convert("P"),
+        picture().transpose(Image.Transpose.FLIP_LEFT_RIGHT).convert("P"),
+    ]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], loop=0, duration=100)
+    data = out.getvalue()
+    magic = b"\x01" + bytes(range(255, -1, -1)) + b"\x00"
+    ext = b"\x21\xff\x0bXMP DataXMP" + XMP_FULL + magic
+    return data[:-1] + ext + b"\x3b"
