@@ -178,7 +178,8 @@ def test_definition_inside_code_block_does_not_count() -> None:
 
 
 def test_kramdown_ial_after_markdown_image() -> None:
-    text = '![a](/x.png){: width="972" height="589" .shadow .rounded-10 #hero style="max-width: 90%" }\nnext'
+    ial = '{: width="972" height="589" .shadow .rounded-10 #hero style="max-width: 90%" }'
+    text = f"![a](/x.png){ial}\nnext"
     ref = only(text)
     assert span(text, ref) == text.split("\n")[0]
     assert (ref.width, ref.height) == (972, 589)
@@ -503,7 +504,10 @@ def test_seed_post_with_crlf_line_endings() -> None:
 
 
 def test_korean_text_before_refs_keeps_offsets() -> None:
-    text = "---\ntitle: 한국어 제목 😭\n---\n가나다 😭 ![사진](/이미지/사진%201.jpg) 라마\r\n`코드 ![x](/x.png)`\r\n"
+    text = (
+        "---\ntitle: 한국어 제목 😭\n---\n"
+        "가나다 😭 ![사진](/이미지/사진%201.jpg) 라마\r\n`코드 ![x](/x.png)`\r\n"
+    )
     first, second = refs(text)
     assert span(text, first) == "![사진](/이미지/사진%201.jpg)"
     assert first.alt == "사진" and first.line == 4
