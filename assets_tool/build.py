@@ -11,7 +11,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -45,11 +45,14 @@ class BuildMode:
 class SourceJob:
     """One original image on its way through strip, probe, plan and encode."""
 
+    path: Path
     items: list[Resolved]
     data: bytes  # the bytes to publish: location already removed when configured
+    stripped: bool  # `data` differs from the file: location was found and removed
     info: ImageInfo
-    plan: Plan
-    widths: dict[int, tuple[int, ...]]  # id(ref) -> widths that reference shows
+    plan: Plan = Plan(ImageInfo("", 0, 0, False, False, False), ())
+    widths: dict[int, tuple[int, ...]] = field(default_factory=dict)  # id(ref) -> widths shown
+    assumed: bool = False  # --check: variants not encoded; assume every planned one is kept
 
 
 Progress = Callable[[int], None]
@@ -68,7 +71,9 @@ def build_site(
     """Run the main job on the site at `root` and report what changed."""
     collection = collect(root, config)
     report = BuildReport(errors=list(collection.errors))
-    report.skipped = [f"{r.post}:{r.line}: {r.src}: {r.skip.value}" for r in collection.skipped if r.skip]
+    report.skipped = [
+        f"{r.post}:{r.line}: {r.src}: {r.skip.value}" for r in collection.skipped if r.skip
+    ]
     if mode.revert:
         _rewrite_posts(collection, {}, config, mode, report, revert=True)
         return report
@@ -111,15 +116,16 @@ def _render_all(
             if manifest.is_done(folder, names) or not job.plan.variants:
                 in_flight.append((job, None))
             elif mode.check:
-                report.files_written.extend(folder / n for n in names)
-                report.variants_written += len(names)
+                job.assumed = True
                 in_flight.append((job, None))
             else:
                 if pool is None:
                     pool = _default_pool(config)
-                in_flight.append((job, pool.submit(encode, job.data, job.items[0].source.path, job.plan, settings)))
+                in_flight.append((job, pool.submit(encode, job.data, job.path, job.plan, settings)))
             while len(in_flight) >= limit or (in_flight and in_flight[0][1] is None):
-                _finish(*in_flight.pop(0), folder, prefix, manifest, mode, report, sets, on_progress)
+                _finish(
+                    *in_flight.pop(0), folder, prefix, manifest, mode, report, sets, on_progress
+                )
         while in_flight:
             _finish(*in_flight.pop(0), folder, prefix, manifest, mode, report, sets, on_progress)
     finally:
@@ -158,27 +164,45 @@ def _prepare(
     report.images += 1
     report.bytes_before += len(original)
     data = strip_location(original, path) if config.strip_location else original
-    if data is not original and data != original:
-        report.locations_removed += 1
-        report.files_written.append(path)
-        if mode.writes:
-            write_atomic(path, data)
     info = probe(data, path, settings.max_pixels)
+    job = SourceJob(path, items, data, data is not original and data != original, info)
     if info.animated:
         report.notes.append(f"{path}: animated image left as it is (no variants)")
+        _publish_original(job, mode, report)
         return None
-    widths = {id(i.ref): target_widths(info, _display_width(i.ref, info), config) for i in items}
-    union = tuple(sorted({w for ws in widths.values() for w in ws}))
+    job.widths = {
+        id(i.ref): target_widths(info, _display_width(i.ref, info), config) for i in items
+    }
+    union = tuple(sorted({w for ws in job.widths.values() for w in ws}))
     digest = hashlib.sha256(data).hexdigest()
-    job_plan = plan(info, digest, path.stem, union, settings)
-    return SourceJob(items, data, info, job_plan, widths)
+    job.plan = plan(info, digest, path.stem, union, settings)
+    return job
+
+
+def _publish_original(job: SourceJob, mode: BuildMode, report: BuildReport) -> None:
+    """Replace the original by its location-free bytes, once it is known to decode."""
+    if not job.stripped:
+        return
+    if mode.writes:
+        try:
+            write_atomic(job.path, job.data)
+        except OSError as exc:
+            error = ImageError(
+                job.path, f"cannot strip location ({exc.strerror})", "check permissions"
+            )
+            report.errors.append(_at_first_ref(error, job.items))
+            return
+    report.locations_removed += 1
+    report.files_written.append(job.path)
 
 
 def _read_source(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImageError(path, f"cannot read ({exc.strerror})", "check the file's permissions") from exc
+        raise ImageError(
+            path, f"cannot read ({exc.strerror})", "check the file's permissions"
+        ) from exc
     if is_lfs_pointer(data):
         raise ImageError(
             path,
@@ -206,15 +230,25 @@ def _finish(
         report.errors.append(_at_first_ref(error, job.items))
         return
     except Exception as error:  # a crashed worker must not stop the other images
-        report.errors.append(_at_first_ref(ImageError(job.items[0].source.path, f"encoding failed ({error})", "report this file"), job.items))
+        report.errors.append(
+            _at_first_ref(
+                ImageError(
+                    job.items[0].source.path, f"encoding failed ({error})", "report this file"
+                ),
+                job.items,
+            )
+        )
         return
     finally:
         if on_progress:
             on_progress(1)
+    _publish_original(job, mode, report)
     for item in job.items:
         shown = set(job.widths[id(item.ref)])
         variants = tuple(v for v in kept if v.width in shown)
-        sets[id(item.ref)] = VariantSet(item.source.url, job.info.width, job.info.height, prefix, variants)
+        sets[id(item.ref)] = VariantSet(
+            item.source.url, job.info.width, job.info.height, prefix, variants
+        )
         report.bytes_after += _served_bytes(variants, item.ref, job.info)
 
 
@@ -226,6 +260,10 @@ def _kept_variants(
     mode: BuildMode,
     report: BuildReport,
 ) -> tuple[Variant, ...]:
+    if job.assumed:
+        report.variants_written += len(job.plan.variants)
+        report.files_written.extend(folder / v.name for v in job.plan.variants)
+        return tuple(Variant(v.width, v.height, v.mime, v.name, 0) for v in job.plan.variants)
     if future is None:
         sizes = manifest.kept([v.name for v in job.plan.variants])
         return tuple(

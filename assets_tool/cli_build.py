@@ -31,9 +31,17 @@ def _load(site: Path, **options: Any) -> Config:
 
 @click.command()
 @SITE
-@click.option("--dry-run", is_flag=True, help="Print the diff of every post and the files it would write; change nothing.")
-@click.option("--check", is_flag=True, help="Change nothing; exit 1 if anything would change (for CI).")
-@click.option("--revert", is_flag=True, help="Put the original image references back into the posts.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Print the diff of every post and the files it would write; change nothing.",
+)
+@click.option(
+    "--check", is_flag=True, help="Change nothing; exit 1 if anything would change (for CI)."
+)
+@click.option(
+    "--revert", is_flag=True, help="Put the original image references back into the posts."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 @click.option("--workers", type=click.IntRange(min=0), help="Encoding processes (0: one per core).")
 @click.option("--markup", type=click.Choice(config_module.MARKUPS), help="Markup to write.")
@@ -98,6 +106,7 @@ def _print_report(report: BuildReport, mode: BuildMode, as_json: bool) -> None:
         print_error(error)
     if as_json:
         emit_json(report.to_json())
+        click.echo(report.summary(), err=True)
         return
     for diff in report.diffs:
         click.echo(diff, nl=False)
@@ -120,7 +129,9 @@ def scan(site: Path, as_json: bool) -> None:
     with guarded():
         rows, errors = inventory(site, config_module.load(site))
     if as_json:
-        emit_json({"references": [row.to_json() for row in rows], "errors": [e.message for e in errors]})
+        emit_json(
+            {"references": [row.to_json() for row in rows], "errors": [e.message for e in errors]}
+        )
     else:
         for row in rows:
             click.echo(row.text())
