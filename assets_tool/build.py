@@ -18,6 +18,7 @@ from .atomic import write_atomic
 from .cache import Manifest, load_manifest
 from .collect import Collection, Post, Resolved, collect, rewritable
 from .config import Config
+from .config import load as load_config
 from .errors import AssetsToolError, ImageError
 from .metadata import is_lfs_pointer, strip_location
 from .models import ImageInfo, ImageRef, RefKind, Variant, VariantSet
@@ -41,6 +42,9 @@ class BuildMode:
         return not (self.dry_run or self.check)
 
 
+NO_PLAN = Plan(ImageInfo("", 0, 0, False, False, False), ())
+
+
 @dataclass
 class SourceJob:
     """One original image on its way through strip, probe, plan and encode."""
@@ -50,7 +54,7 @@ class SourceJob:
     data: bytes  # the bytes to publish: location already removed when configured
     stripped: bool  # `data` differs from the file: location was found and removed
     info: ImageInfo
-    plan: Plan = Plan(ImageInfo("", 0, 0, False, False, False), ())
+    plan: Plan = NO_PLAN  # set once the source is known not to be animated
     widths: dict[int, tuple[int, ...]] = field(default_factory=dict)  # id(ref) -> widths shown
     assumed: bool = False  # --check: variants not encoded; assume every planned one is kept
 
@@ -398,3 +402,16 @@ def _default_pool(config: Config) -> Executor:
 
 
 __all__ = ["BuildMode", "BuildReport", "build_site"]
+
+
+def check_posts(root: Path, config: Config | None = None) -> list[str]:
+    """Return one `path: reason` line per thing a build of `root` would still change."""
+    config = config or load_config(root)
+    report = build_site(root, config, BuildMode(check=True))
+    variants = (root / config.output_dir).resolve()
+    fix = f"run `assets-tool build {root}`"
+    lines = [f"{p}: post not rewritten; {fix}" for p in report.posts_changed]
+    for path in report.files_written:
+        missing = path.resolve().is_relative_to(variants)
+        lines.append(f"{path}: {'variant missing' if missing else 'location data'}; {fix}")
+    return lines + [error.message for error in report.errors]
