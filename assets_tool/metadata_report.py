@@ -28,7 +28,7 @@ class LocationReport:
     def coordinates(self) -> tuple[float, float] | None:
         """Return (latitude, longitude) from the EXIF GPS block, if it had readable ones."""
         for finding in self.findings:
-            if finding.where.endswith("EXIF GPS"):
+            if "EXIF GPS" in finding.where:
                 try:
                     lat, lon = (float(part) for part in finding.detail.split(","))
                 except ValueError:

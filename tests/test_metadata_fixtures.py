@@ -300,3 +300,78 @@ def gif_with_xmp() -> bytes:
     magic = b"\x01" + bytes(range(255, -1, -1)) + b"\x00"
     ext = b"\x21\xff\x0bXMP DataXMP" + XMP_FULL + magic
     return data[:-1] + ext + b"\x3b"
+
+
+TiffEntry = tuple[int, int, int, "bytes | str"]  # tag, type, count, value (str: offset of a part)
+
+
+def build_tiff(
+    ifds: dict[str, list[TiffEntry]],
+    chain: tuple[str, ...] = ("IFD0",),
+    blobs: dict[str, bytes] | None = None,
+) -> bytes:
+    """Lay out a big-endian TIFF block by hand (IFDs in order, then blobs).
+
+    A str value names another IFD or blob whose offset goes in the entry; `chain` lists the
+    IFDs linked by next-IFD pointers. This reaches shapes Pillow will not write (GPS in IFD1).
+    """
+    blobs = blobs or {}
+    sizes = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1}
+    pos, where = 8, {}
+    for name, entries in ifds.items():
+        where[name] = pos
+        pos += 2 + 12 * len(entries) + 4
+        for _, kind, count, value in entries:
+            if isinstance(value, bytes) and sizes[kind] * count > 4:
+                pos += len(value) + len(value) % 2
+    for name, blob in blobs.items():
+        where[name] = pos
+        pos += len(blob)
+    out = bytearray(b"MM\x00*" + struct.pack(">I", 8))
+    for name, entries in ifds.items():
+        extra = bytearray()
+        table_end = where[name] + 2 + 12 * len(entries) + 4
+        table = struct.pack(">H", len(entries))
+        for tag, kind, count, value in entries:
+            if isinstance(value, str):
+                field = struct.pack(">I", where[value])
+            elif sizes[kind] * count > 4:
+                field = struct.pack(">I", table_end + len(extra))
+                extra += value + b"\x00" * (len(value) % 2)
+            else:
+                field = value.ljust(4, b"\x00")
+            table += struct.pack(">HHI", tag, kind, count) + field
+        index = chain.index(name) if name in chain else -1
+        following = chain[index + 1] if 0 <= index < len(chain) - 1 else None
+        table += struct.pack(">I", where[following] if following else 0)
+        out += table + extra
+    for blob in blobs.values():
+        out += blob
+    return bytes(out)
+
+
+def gps_entries(lat: float = GPS[0], lon: float = GPS[1]) -> list[TiffEntry]:
+    def rationals(value: float) -> bytes:
+        return b"".join(struct.pack(">II", r.numerator, r.denominator) for r in _dms(value))
+
+    return [
+        (1, 2, 2, b"N\x00" if lat >= 0 else b"S\x00"),
+        (2, 5, 3, rationals(lat)),
+        (3, 2, 2, b"E\x00" if lon >= 0 else b"W\x00"),
+        (4, 5, 3, rationals(lon)),
+    ]
+
+
+ORIENT6: TiffEntry = (0x0112, 3, 1, b"\x00\x06")
+MAKE: TiffEntry = (0x010F, 2, 6, b"Apple\x00")
+
+
+def exif_segment(block: bytes) -> bytes:
+    return segment(0xE1, b"Exif\x00\x00" + block)
+
+
+def bare_jpeg(size: tuple[int, int] = (64, 48)) -> bytes:
+    """Return a JPEG with no metadata at all (JFIF only)."""
+    out = io.BytesIO()
+    picture(size).save(out, "JPEG", quality=85)
+    return out.getvalue()
