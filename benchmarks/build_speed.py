@@ -74,9 +74,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             site = Path(tmp) / "site"
             make_site(site, photos=photos)
-            results["naive"].append(
-                timed([sys.executable, __file__, "--naive", str(site)])[0]
-            )
+            results["naive"].append(timed([sys.executable, __file__, "--naive", str(site)])[0])
             shutil.rmtree(site / "naive")
             results["cold"].append(timed([*tool, str(site)])[0])
             results["warm"].append(timed([*tool, str(site)])[0])

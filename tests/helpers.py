@@ -40,7 +40,7 @@ class Element:
 
 
 class _Collector(HTMLParser):
-    VOID = {"img", "source", "br", "hr", "meta", "link", "input"}
+    VOID = frozenset({"img", "source", "br", "hr", "meta", "link", "input"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -82,7 +82,7 @@ def image_urls(html: str) -> list[str]:
     urls: list[str] = []
     for el in elements(html):
         if el.tag == "img":
-            urls += [el.attrs["src"] or ""] + srcset_urls(el.attrs.get("srcset"))
+            urls += [el.attrs["src"] or "", *srcset_urls(el.attrs.get("srcset"))]
         elif el.tag == "source":
             urls += srcset_urls(el.attrs.get("srcset"))
         elif el.tag == "a" and "popup" in (el.attrs.get("class") or ""):

@@ -86,7 +86,17 @@ def test_everything_published_is_location_free(built: dict[str, object]) -> None
     site = built["site"]
     assert isinstance(site, Path)
     out = subprocess.run(
-        ["exiftool", "-r", "-a", "-ee", "-G1", "-s", "-gps:all", "-location:all", str(site / "assets")],
+        [
+            "exiftool",
+            "-r",
+            "-a",
+            "-ee",
+            "-G1",
+            "-s",
+            "-gps:all",
+            "-location:all",
+            str(site / "assets"),
+        ],
         capture_output=True,
         text=True,
         check=True,

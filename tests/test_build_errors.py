@@ -89,7 +89,9 @@ def test_bad_files_are_named_and_the_rest_is_processed(bad_site: tuple[Path, Pat
 
     text = post.read_text(encoding="utf-8")
     rewritten = {
-        e.attrs.get("alt") for e in elements(text) if e.tag == "img" and "data-assets-tool" in e.attrs
+        e.attrs.get("alt")
+        for e in elements(text)
+        if e.tag == "img" and "data-assets-tool" in e.attrs
     }
     assert rewritten == {"good.jpg", "cmyk.jpg", "deep.png", "palette.png"}
     for name in [*BAD, "anim.gif", "missing.jpg"]:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from tests.helpers import elements, image_urls, run_cli
 
@@ -106,8 +107,7 @@ def server(deployed: Path) -> Iterator[str]:
 
 @pytest.mark.browser
 def test_chromium_loads_avif_variants_and_never_the_original(server: str, tmp_path: Path) -> None:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
+    with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
             args=[
@@ -127,7 +127,9 @@ def test_chromium_loads_avif_variants_and_never_the_original(server: str, tmp_pa
         page.goto(server + POST_URL)
         for img in page.locator("img").all():
             img.scroll_into_view_if_needed()
-            page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=img.element_handle())
+            page.wait_for_function(
+                "el => el.complete && el.naturalWidth > 0", arg=img.element_handle()
+            )
         current = page.eval_on_selector_all("img", "els => els.map(e => e.currentSrc)")
         sizes = page.eval_on_selector_all(
             "img", "els => els.map(e => [e.naturalWidth, e.naturalHeight])"
