@@ -19,6 +19,11 @@ GRAPHIC_FORMATS = ("PNG", "GIF", "WEBP")
 FEW_COLOURS_MODES = ("1", "L", "P", "LA", "PA")
 ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 FIX = "re-export or replace the file"
+# raster formats a blog serves or a camera writes; never EPS/PDF-like plugins that run
+# external programs (Ghostscript) on untrusted files. HEIF counts when pillow-heif is loaded.
+RASTER_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "WEBP", "AVIF", "HEIF", "TIFF", "BMP")
+# JPEG and MPO (JPEG with secondary images: phones' depth or gain maps) decode through libjpeg
+JPEG_FORMATS = ("JPEG", "MPO")
 
 
 @contextmanager
@@ -32,18 +37,25 @@ def opened(data: bytes, path: Path, max_pixels: int) -> Iterator[Image.Image]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as im:
+            with Image.open(io.BytesIO(data), formats=_formats()) as im:
                 if im.width * im.height > max_pixels:
                     raise _too_big(path, im.width * im.height, max_pixels)
                 yield im
     except Image.DecompressionBombError as exc:
         raise _too_big(path, None, max_pixels) from exc
     except UnidentifiedImageError as exc:
-        raise ImageError(path, "not an image Pillow can read", FIX) from exc
+        raise ImageError(
+            path, f"not a supported image (one of {', '.join(_formats())})", FIX
+        ) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(path, f"corrupt or truncated image ({exc})", FIX) from exc
     finally:
         Image.MAX_IMAGE_PIXELS = saved
+
+
+def _formats() -> list[str]:
+    Image.init()
+    return [f for f in RASTER_FORMATS if f in Image.OPEN]
 
 
 def _too_big(path: Path, pixels: int | None, max_pixels: int) -> ImageError:
@@ -100,7 +112,8 @@ def probe(data: bytes, path: Path, max_pixels: int) -> ImageInfo:
         if orientation(im) in ROTATED:
             width, height = height, width
         alpha = has_alpha(im)
-        animated = getattr(im, "n_frames", 1) > 1
+        # an MPO's extra frames are depth/gain maps, not animation: render its first image
+        animated = fmt != "MPO" and getattr(im, "n_frames", 1) > 1
         graphic = _is_graphic(im, data, alpha)
     with opened(data, path, max_pixels) as im:
         _check_complete(im)
@@ -109,7 +122,7 @@ def probe(data: bytes, path: Path, max_pixels: int) -> ImageInfo:
 
 def _check_complete(im: Image.Image) -> None:
     """Catch truncated files cheaply: a 1/8-scale JPEG decode, a PNG chunk walk."""
-    if im.format == "JPEG":
+    if im.format in JPEG_FORMATS:
         im.draft(im.mode, (max(1, im.width // 8), max(1, im.height // 8)))
         im.load()
     elif im.format == "PNG":
@@ -120,7 +133,7 @@ def decode(data: bytes, path: Path, largest: int, max_pixels: int) -> Image.Imag
     """Decode once: upright, RGB or RGBA, at least `largest` px wide, only its ICC profile kept."""
     with opened(data, path, max_pixels) as im:
         turn = orientation(im)
-        if im.format == "JPEG":
+        if im.format in JPEG_FORMATS:
             _draft(im, largest, turn)
         im.load()
         upright = ImageOps.exif_transpose(im)

@@ -98,6 +98,18 @@ def test_animated_plan_is_empty(tmp_path: Path) -> None:
         )
 
 
+def test_mpo_is_a_photo_not_an_animation() -> None:
+    phone = _open(photogen.make_photo(200, 160, orientation=6, gps=None))
+    buf = io.BytesIO()
+    extra = Image.new("RGB", (50, 40))  # a depth/gain map as phones store them
+    phone.save(buf, "MPO", save_all=True, append_images=[extra], exif=phone.getexif())
+    info = render.probe(buf.getvalue(), PATH, SETTINGS.max_pixels)
+    assert (info.format, info.animated, info.width, info.height) == ("MPO", False, 160, 200)
+    plan, encoded = _render(buf.getvalue(), (80,))
+    assert len(encoded) == 3
+    assert all(_open(encoded[v.name]).size == (80, 100) for v in plan.variants)
+
+
 # --- names -------------------------------------------------------------------------------
 
 
@@ -354,6 +366,7 @@ def test_variants_carry_no_metadata_but_the_profile(tmp_path: Path) -> None:
     ("name", "data"),
     [
         ("zero-byte", b""),
+        ("eps", b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nshowpage\n"),
         ("not-an-image", b"<html>hello</html>\n" * 10),
         ("corrupt", photogen.make_photo(64, 48, icc=None, gps=None)[:200] + b"\x00garbage" * 400),
         ("truncated-jpeg", photogen.make_photo(640, 480, icc=None, gps=None)[:9000]),
