@@ -43,6 +43,7 @@ _LIQUID_FILTER = re.compile(
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+_CANDIDATE = re.compile(r"<img(?=[\s/>])|!\[", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,9 @@ def scan_text(text: str, post: Path, *, markdown: bool, site_url: str = "") -> S
     """Find every image reference in a post's text (markdown=False for .html files)."""
     line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
     body_start, front = _front_matter(text, post, line_starts, site_url)
-    code = code_regions(text, body_start, line_starts) if markdown else Regions([])
+    code = Regions([])
+    if markdown and _CANDIDATE.search(text, body_start):  # spare the Markdown parse otherwise
+        code = code_regions(text, body_start, line_starts)
     skipped = code.plus(skipped_regions(text, body_start, code))
     defs = definitions(text, body_start, skipped) if markdown else {}
     found = find_img_refs(text, post, body_start)
@@ -131,9 +134,14 @@ def scan_text(text: str, post: Path, *, markdown: bool, site_url: str = "") -> S
             continue  # e.g. `![x](y)` inside an <img alt="..."> already taken
         last_end = ref.end
         line = bisect.bisect_right(line_starts, ref.start)
-        if ref.kind is RefKind.GENERATED:
-            ref = _generated(ref, line, defs, markdown)
         region = skipped.at(ref.start)
+        if ref.kind is RefKind.GENERATED:
+            try:
+                ref = _generated(ref, line, defs, markdown)
+            except ScanError:
+                if region is None:
+                    raise
+                ref = dataclasses.replace(ref, original=None)  # commented out: leave it be
         reason = region[2] if region else skip_reason(ref.src, site_url)
         refs.append(dataclasses.replace(ref, line=line, skip=reason))
     return ScannedPost(refs=tuple(refs), media_subpath=front.media_subpath)

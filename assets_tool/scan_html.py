@@ -30,7 +30,7 @@ _ATTR = (
     r"""|[^\s"'=<>`]+))?)"""
 )
 _OPEN_TAG = re.compile(rf"<([A-Za-z][A-Za-z0-9-]*){_ATTR}*\s*/?\s*>")
-_LOOSE_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_LOOSE_IMG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 _IMG_START = re.compile(r"<img(?=[\s/>])", re.IGNORECASE)
 _A_CLOSE = re.compile(r"\s*</a\s*>", re.IGNORECASE)
 _PICTURE_CLOSE = re.compile(r"\s*</picture\s*>", re.IGNORECASE)
@@ -152,6 +152,7 @@ def img_fields(attrs: Attrs) -> ImgFields:
 def skipped_regions(text: str, start: int, code: Regions) -> Regions:
     """Find HTML comments and raw-text elements (script, pre, code...) outside `code`."""
     spans: list[tuple[int, int, SkipReason]] = []
+    unclosed: set[str] = set()  # elements with no closing tag further on: never search again
     pos = start
     while match := _SKIPPED.search(text, pos):
         inside = code.at(match.start())
@@ -163,7 +164,12 @@ def skipped_regions(text: str, start: int, code: Regions) -> Regions:
             end = len(text) if close < 0 else close + 3  # an unclosed comment runs to the end
             spans.append((match.start(), end, SkipReason.COMMENT))
         else:
-            closer = re.compile(rf"</{match.group(1)}\s*>", re.IGNORECASE).search(text, match.end())
+            name = match.group(1).lower()
+            closer = None
+            if name not in unclosed:
+                closer = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(text, match.end())
+            if closer is None:
+                unclosed.add(name)
             end = closer.end() if closer else match.end()
             spans.append((match.start(), end, SkipReason.CODE))
         pos = end

@@ -83,6 +83,7 @@ def code_regions(text: str, body_start: int, line_starts: list[int]) -> Regions:
 def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int, SkipReason]]:
     """Find CommonMark code spans in text[start:end] (a paragraph, heading or table row)."""
     spans: list[tuple[int, int, SkipReason]] = []
+    unclosed: set[int] = set()  # backtick run lengths with no closer further on
     pos = start
     while match := _INLINE_TOKEN.search(text, pos, end):
         token = match.group()
@@ -93,9 +94,11 @@ def _code_spans(text: str, start: int, end: int) -> list[tuple[int, int, SkipRea
         elif token == "<":
             tag = _INLINE_TAG.match(text, match.start(), end)
             pos = tag.end() if tag else pos
-        elif token[0] == "`":
+        elif token[0] == "`" and len(token) not in unclosed:
             closer = re.compile(rf"(?<!`)`{{{len(token)}}}(?!`)").search(text, pos, end)
-            if closer is not None:
+            if closer is None:
+                unclosed.add(len(token))
+            else:
                 spans.append((match.start(), closer.end(), SkipReason.CODE))
                 pos = closer.end()
     return spans

@@ -474,6 +474,11 @@ def test_damaged_generated_marker_names_post_and_line() -> None:
     assert (caught.value.path, caught.value.line) == (POST, 2)
 
 
+def test_damaged_generated_marker_in_comment_is_only_reported() -> None:
+    ref = only('<!-- <img src="/v/a.jpg" data-assets-tool="%%%"> -->')
+    assert (ref.kind, ref.skip, ref.original) == (RefKind.GENERATED, SkipReason.COMMENT, None)
+
+
 # --- the seed post, Unicode, CRLF -------------------------------------------------------
 
 

@@ -277,6 +277,7 @@ def test_resolve_folder_is_an_error(site: Site) -> None:
         ("file:///etc/passwd", "not on this site"),
         ("{{ page.cover }}", "Liquid"),
         ("?v=1", "empty"),
+        ("/assets/a%00.jpg", "cannot read"),
     ],
 )
 def test_resolve_refuses_other_sources(site: Site, src: str, what: str) -> None:
