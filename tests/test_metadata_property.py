@@ -1,0 +1,149 @@
+"""Property: any mix of metadata blocks loses all its location and none of its pixels."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import struct
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from assets_tool.metadata import read_location, strip_location
+
+from .test_metadata_fixtures import (
+    IPTC_PLACES,
+    ORIENT6,
+    app13,
+    bare_jpeg,
+    build_tiff,
+    exif_segment,
+    exiftool_location,
+    extended_xmp_segments,
+    gps_entries,
+    insert_segments,
+    mpf_jpeg,
+    samsung_trailer,
+    scan_bytes,
+    segment,
+    xmp_segment,
+)
+
+NS = (
+    'xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+    'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/" '
+    'xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/" '
+    'xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/"'
+)
+PROPERTIES = [
+    ("exif:GPSLatitude", "36,5.45N"),
+    ("exif:GPSLongitude", "115,10.56W"),
+    ("exif:GPSAltitude", "6105/100"),
+    ("photoshop:City", "Las Vegas"),
+    ("photoshop:State", "Nevada"),
+    ("photoshop:Country", "USA"),
+    ("Iptc4xmpCore:Location", "Strip"),
+    ("dc:format", "image/jpeg"),
+]
+STRUCTS = [
+    "<Iptc4xmpExt:LocationShown><rdf:Bag><rdf:li rdf:parseType='Resource'>"
+    "<Iptc4xmpExt:City>Paradise</Iptc4xmpExt:City></rdf:li></rdf:Bag></Iptc4xmpExt:LocationShown>",
+    "<Iptc4xmpExt:LocationCreated rdf:parseType='Resource'><Iptc4xmpExt:CountryName>USA"
+    "</Iptc4xmpExt:CountryName></Iptc4xmpExt:LocationCreated>",
+]
+
+coordinates = st.tuples(
+    st.floats(-89.9, 89.9, allow_nan=False), st.floats(-179.9, 179.9, allow_nan=False)
+)
+
+
+@st.composite
+def xmp_packets(draw: st.DrawFn) -> bytes:
+    chosen = draw(st.lists(st.sampled_from(PROPERTIES), unique=True, min_size=1))
+    as_attr = [draw(st.booleans()) for _ in chosen]
+    structs = draw(st.lists(st.sampled_from(STRUCTS), unique=True))
+    attrs = " ".join(f'{k}="{v}"' for (k, v), a in zip(chosen, as_attr, strict=True) if a)
+    elems = "".join(f"<{k}>{v}</{k}>" for (k, v), a in zip(chosen, as_attr, strict=True) if not a)
+    return (
+        '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        f'<rdf:Description rdf:about="" {NS} {attrs}>{elems}{"".join(structs)}</rdf:Description>'
+        '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+
+
+@st.composite
+def exif_blocks(draw: st.DrawFn) -> bytes:
+    ifds: dict[str, list[tuple[int, int, int, bytes | str]]] = {"IFD0": [ORIENT6]}
+    chain = ("IFD0",)
+    if draw(st.booleans()):
+        ifds["IFD0"].append((0x8825, 4, 1, "GPS"))
+        ifds["GPS"] = gps_entries(*draw(coordinates))
+    if draw(st.booleans()):
+        ifds["IFD1"] = [(0x0103, 3, 1, b"\x00\x06"), (0x8825, 4, 1, "GPS1")]
+        ifds["GPS1"] = gps_entries(*draw(coordinates))
+        chain = ("IFD0", "IFD1")
+    return build_tiff(ifds, chain)
+
+
+@st.composite
+def located_jpegs(draw: st.DrawFn) -> bytes:
+    def header_blocks() -> list[bytes]:
+        blocks = [exif_segment(draw(exif_blocks()))]
+        if draw(st.booleans()):
+            blocks.append(xmp_segment(draw(xmp_packets())))
+        if draw(st.booleans()):
+            ext = draw(xmp_packets()) + b" " * draw(st.integers(0, 300))
+            guid = hashlib.md5(ext).hexdigest().upper().encode()
+            blocks += extended_xmp_segments(ext, guid, chunk=draw(st.integers(64, 400)))
+        if draw(st.booleans()):
+            blocks.append(app13(draw(st.lists(st.sampled_from(IPTC_PLACES), min_size=1))))
+        if draw(st.booleans()):
+            blocks.append(segment(0xFE, b"comment"))
+        return draw(st.permutations(blocks))
+
+    data = insert_segments(bare_jpeg((24, 16)), *header_blocks())
+    if draw(st.booleans()):
+        secondary = insert_segments(bare_jpeg((8, 8)), *header_blocks())
+        data = mpf_jpeg(data, secondary)
+    if draw(st.booleans()):
+        data += samsung_trailer()
+    return data
+
+
+def _decoded(data: bytes) -> list[bytes]:
+    img = Image.open(io.BytesIO(data))
+    out = []
+    for index in range(getattr(img, "n_frames", 1)):
+        img.seek(index)
+        out.append(img.convert("RGB").tobytes())
+    return out
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(located_jpegs())
+def test_strip_removes_every_location_and_keeps_the_scans(data: bytes) -> None:
+    path = Path("p.jpg")
+    out = strip_location(data, path)
+    assert read_location(out, path).findings == ()
+    assert scan_bytes(out) == scan_bytes(data)
+    assert _decoded(out) == _decoded(data)
+    assert strip_location(out, path) is out
+    size = struct.unpack_from(">H", out, 4)[0]
+    assert out[:4] == b"\xff\xd8\xff\xe0" and size == 16  # the JFIF header stays first
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(located_jpegs())
+def test_exiftool_agrees_on_random_files(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "p.jpg"
+    path.write_bytes(strip_location(data, path))
+    assert exiftool_location(path) == ""
