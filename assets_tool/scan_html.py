@@ -8,6 +8,7 @@ and character reference.
 from __future__ import annotations
 
 import bisect
+import posixpath
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -237,7 +238,7 @@ def _img_ref(text: str, post: Path, start: int, end: int, attrs: Attrs) -> Image
     fields = img_fields(attrs)
     marker = dict(attrs).get(GENERATED_ATTR)
     if marker is not None:
-        return _generated_ref(text, post, start, end, marker)
+        return _generated_ref(text, post, start, end, marker, fields.src)
     if fields.src is None:
         return None
     link: Attrs | None = None
@@ -260,14 +261,16 @@ def _img_ref(text: str, post: Path, start: int, end: int, attrs: Attrs) -> Image
     )
 
 
-def _generated_ref(text: str, post: Path, start: int, end: int, marker: str) -> ImageRef:
+def _generated_ref(
+    text: str, post: Path, start: int, end: int, marker: str, src: str | None
+) -> ImageRef:
     """Build a GENERATED ref; `original` holds the marker until the facade decodes it."""
     picture = _picture_start(text, start, end)
     if picture is not None:
         start, end = picture
     link: Attrs | None = None
     wrapped = _wrap(text, start, end, "a", _A_CLOSE)
-    if wrapped is not None:
+    if wrapped is not None and _generated_link(dict(wrapped[2]), src):
         start, end, link = wrapped
     return ImageRef(
         post=post,
@@ -279,3 +282,22 @@ def _generated_ref(text: str, post: Path, start: int, end: int, marker: str) -> 
         link_attrs=link,
         original=marker,
     )
+
+
+def _generated_link(link: dict[str, str | None], src: str | None) -> bool:
+    """Tell whether an <a> around generated markup is generated too (not the author's own).
+
+    The tool's lightbox link and Chirpy's popup link both point at a variant, next to the
+    img's own src; an author's link to a page must stay outside the span, or reverting the
+    markup would drop it and rewriting it would point it at the image.
+    """
+    if GENERATED_ATTR in link:
+        return True
+    href = link.get("href")
+    if not href or not src:
+        return False
+    return _folder(href) == _folder(src)
+
+
+def _folder(url: str) -> str:
+    return posixpath.dirname(re.split(r"[?#]", url, maxsplit=1)[0])

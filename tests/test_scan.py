@@ -432,6 +432,21 @@ def test_generated_inside_outer_link_takes_its_attrs() -> None:
     assert (ref.src, ref.alt) == ("/a.jpg", "a")
 
 
+def test_author_link_around_generated_markup_stays_outside_the_span() -> None:
+    markup = _generated("<img src=/a.jpg>")
+    text = f'<a href="/posts/other/">{markup}</a>'
+    ref = only(text)
+    assert span(text, ref) == markup
+    assert ref.link_attrs is None
+
+
+def test_marked_link_around_generated_markup_is_part_of_it() -> None:
+    markup = _generated("<img src=/a.jpg>", outer='<a href="/x/big.jpg" data-assets-tool>{}</a>')
+    ref = only(markup)
+    assert span(markup, ref) == markup
+    assert ref.link_attrs == (("href", "/x/big.jpg"), ("data-assets-tool", None))
+
+
 def test_generated_original_link_wins() -> None:
     original = '<a href="/a.jpg"><img src="/a.jpg"></a>'
     markup = _generated(original, outer='<a href="/v/x.jpg">{}</a>')
