@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import struct
 import subprocess
 import sys
 import warnings
@@ -324,6 +325,34 @@ def test_source_without_profile_gets_none() -> None:
     plan, encoded = _render(data)
     for variant in plan.variants:
         assert not _open(encoded[variant.name]).info.get("icc_profile")
+
+
+def _linear_grey_profile() -> bytes:
+    from examples.icc import _assemble, _desc_tag, _xyz_tag  # the project's ICC v2 writer
+
+    linear = b"curv\0\0\0\0" + struct.pack(">IH", 1, 0x0100)  # gamma 1.0
+    profile = _assemble(
+        [
+            (b"desc", _desc_tag("Linear grey")),
+            (b"wtpt", _xyz_tag((0.9642, 1.0, 0.8249))),
+            (b"kTRC", linear),
+            (b"cprt", b"text\0\0\0\0none\0"),
+        ]
+    )
+    return profile.replace(b"mntrRGB XYZ ", b"mntrGRAYXYZ ", 1)
+
+
+def test_grey_profile_is_converted_to_srgb_not_dropped() -> None:
+    im = Image.new("LA", (40, 30), (128, 255))
+    im.putpixel((0, 0), (128, 0))
+    plan, encoded = _render(_png(im, icc_profile=_linear_grey_profile()))
+    for variant in plan.variants:
+        out = _open(encoded[variant.name]).convert("RGBA")
+        assert not out.info.get("icc_profile")  # a grey profile cannot describe RGB pixels
+        r, g, b, a = out.getpixel((20, 15))  # type: ignore[misc]
+        # linear 128/255 is sRGB ~188; the profile dropped would leave 128
+        assert abs(r - 188) <= 3 and r == g == b and a == 255
+        assert out.getpixel((0, 0))[3] == 0  # type: ignore[index]
 
 
 # --- metadata (exiftool as the oracle) ---------------------------------------------------------
