@@ -9,6 +9,7 @@ from pathlib import Path
 
 import exifread
 
+from .metadata_makernote import MAKER_NOTE, VendorIfd, drop_entry, locate, visit
 from .metadata_report import Findings, LocationFinding, bad
 
 GPS_POINTER = 0x8825
@@ -125,6 +126,16 @@ class Tiff:
         entry = self.find(ORIENTATION)
         return self.u16(entry.value_pos) if entry and entry.type == 3 else None
 
+    def maker_note(self) -> VendorIfd | None:
+        """Find a MakerNote whose location entries we know how to remove."""
+        entry = self.find(MAKER_NOTE, "ExifIFD")
+        if entry is None or self.value(entry) is None or entry.size < 16:
+            return None
+        make_entry = self.find(0x010F)
+        make = (self.value(make_entry) or b"") if make_entry else b""
+        span = (entry.value_pos, entry.value_pos + entry.size)
+        return locate(self.data, self.order, span, make.rstrip(b"\x00").decode("latin-1"))
+
     def gps_ifd(self, entry: Entry) -> Ifd | None:
         """Parse the GPS IFD a pointer entry names, or None when it points nowhere sane."""
         if entry.size != 4:
@@ -165,13 +176,14 @@ class Tiff:
         return float(d + m / 60 + s / 3600)
 
 
-def _exifread_gps(data: bytes) -> bool:
-    """Tell whether exifread sees GPS tags in a TIFF block (a cross-check of our own walk)."""
+def _exifread_location(data: bytes) -> set[str]:
+    """Name the location tags exifread sees in a TIFF block (a cross-check of our own walk)."""
     try:
-        tags = exifread.process_file(io.BytesIO(data), details=False, extract_thumbnail=False)
+        tags = exifread.process_file(io.BytesIO(data), details=True, extract_thumbnail=False)
     except Exception:  # exifread is a second opinion; our own parser decides on errors
-        return False
-    return any(str(key).startswith("GPS ") for key in tags)
+        return set()
+    found = {"GPS"} if any(str(key).startswith("GPS ") for key in tags) else set()
+    return found | {k.split(" ", 1)[1] for k in map(str, tags) if k == "MakerNote LocationInfo"}
 
 
 def exif_findings(data: bytes, path: Path, where: str = "EXIF") -> Findings:
@@ -188,17 +200,27 @@ def exif_findings(data: bytes, path: Path, where: str = "EXIF") -> Findings:
             detail = f"{coords[0]:.6f}, {coords[1]:.6f}" if coords else f"{tags} GPS tags"
         label = f"{where} GPS" if ifd.name == "IFD0" else f"{where} GPS (in {ifd.name})"
         out.append(LocationFinding(label, detail))
-    if not out and _exifread_gps(data):
-        raise bad(path, f"{where} holds GPS tags outside any GPS IFD we can see")
+    note = tiff.maker_note()
+    if note is not None:
+        out += [
+            LocationFinding(f"{where} {f.where}", f.detail) for f in visit(data, note, path, None)
+        ]
+    seen = {f.where.rpartition(" ")[2] for f in out if "MakerNote" in f.where}
+    unseen = _exifread_location(data) - seen - ({"GPS"} if tiff.gps else set())
+    if unseen:
+        raise bad(path, f"{where} holds {sorted(unseen)[0]} data we cannot locate")
     return out
 
 
 def strip_exif(data: bytes, path: Path) -> bytes:
     """Return the block with every GPS IFD zeroed and its pointer removed; same length."""
     tiff = Tiff(data, path)
-    if not tiff.gps:
+    note = tiff.maker_note()
+    if not tiff.gps and (note is None or not visit(data, note, path, None)):
         return data
     out = bytearray(data)
+    if note is not None:
+        visit(out, note, path, lambda table, index: drop_entry(out, note.order, table, index))
     tables = [(ifd.pos, ifd.end) for ifd in tiff.ifds]
     for _, entry in tiff.gps:
         gps = tiff.gps_ifd(entry)

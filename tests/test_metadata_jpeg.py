@@ -206,3 +206,68 @@ def test_mpf_entry_outside_the_file_raises() -> None:
     data = mpf_jpeg(jpeg(), jpeg(size=(8, 8)))
     with pytest.raises(MetadataError, match="MPF image 2"):
         read_location(data[:-100], P)
+
+
+def _maker_note_jpeg(make: bytes, note: bytes) -> bytes:
+    block = build_tiff(
+        {
+            "IFD0": [ORIENT6, (0x010F, 2, len(make), make), (0x8769, 4, 1, "Exif")],
+            "Exif": [(0x927C, 7, len(note), note)],
+        }
+    )
+    return _exif_jpeg(block)
+
+
+def _nikon_note() -> bytes:
+    location = b"0100\x01USA\x00" + b"Las Vegas".ljust(70, b"\x00")
+    inner = build_tiff({"IFD0": [(0x0001, 7, 4, b"0210"), (0x0039, 7, len(location), location)]})
+    return b"Nikon\x00\x02\x10\x00\x00" + inner
+
+
+def _panasonic_note(note_offset: int) -> bytes:
+    # Panasonic values are relative to the EXIF TIFF header, so the caller says where the note sits
+    city = b"Las Vegas".ljust(72, b"\x00")
+    table = struct.pack(">H", 2)
+    values_at = note_offset + 12 + 2 + 24 + 4
+    table += struct.pack(">HHI4s", 0x0001, 7, 4, b"0121")
+    table += struct.pack(">HHII", 0x006D, 7, len(city), values_at)
+    return b"Panasonic\x00\x00\x00" + table + b"\x00" * 4 + city
+
+
+def _samsung_note() -> bytes:
+    name = b"Las Vegas Strip\x00"
+    table = struct.pack(">H", 2) + struct.pack(">HHI4s", 0x0001, 7, 4, b"0100")
+    table += struct.pack(">HHII", 0x0031, 2, len(name), 2 + 24 + 4)  # relative to the note
+    return table + b"\x00" * 4 + name
+
+
+def _note_offset(make: bytes, size: int) -> int:
+    probe = build_tiff(
+        {
+            "IFD0": [ORIENT6, (0x010F, 2, len(make), make), (0x8769, 4, 1, "Exif")],
+            "Exif": [(0x927C, 7, size, b"\xaa" * size)],
+        }
+    )
+    return probe.index(b"\xaa" * size)
+
+
+@pytest.mark.parametrize("vendor", ["Nikon", "Panasonic", "Samsung"])
+def test_maker_note_location_is_removed(tmp_path: Path, vendor: str) -> None:
+    if vendor == "Nikon":
+        make, note = b"NIKON CORPORATION\x00", _nikon_note()
+    elif vendor == "Panasonic":
+        make = b"Panasonic\x00"
+        note = _panasonic_note(_note_offset(make, len(_panasonic_note(0))))
+    else:
+        make, note = b"SAMSUNG\x00", _samsung_note()
+    data = _maker_note_jpeg(make, note)
+    assert "Las Vegas" in exiftool_location(_write(tmp_path, data, "before.jpg"))
+    findings = read_location(data, P).findings
+    assert [f.where.split(" ")[:3] for f in findings] == [["EXIF", "MakerNote", vendor]]
+    assert "Las Vegas" in findings[0].detail
+    out = strip_location(data, P)
+    assert len(out) == len(data) and b"Las Vegas" not in out
+    path = _write(tmp_path, out)
+    assert exiftool_location(path) == ""
+    assert "Warning" not in exiftool(path, "-warning")
+    assert "Rotate 90 CW" in exiftool(path, "-Orientation")
