@@ -264,14 +264,21 @@ def _img_ref(text: str, post: Path, start: int, end: int, attrs: Attrs) -> Image
 def _generated_ref(
     text: str, post: Path, start: int, end: int, marker: str, src: str | None
 ) -> ImageRef:
-    """Build a GENERATED ref; `original` holds the marker until the facade decodes it."""
-    picture = _picture_start(text, start, end)
-    if picture is not None:
-        start, end = picture
+    """Build a GENERATED ref; `original` holds the marker until the facade decodes it.
+
+    The span grows to a generated <a> around the img (a theme such as Chirpy may put its
+    popup link inside the <picture>), to the <picture>, then to a generated <a> around that.
+    """
     link: Attrs | None = None
-    wrapped = _wrap(text, start, end, "a", _A_CLOSE)
-    if wrapped is not None and _generated_link(dict(wrapped[2]), src):
-        start, end, link = wrapped
+    for step in ("a", "picture", "a"):
+        if step == "picture":
+            picture = _picture_start(text, start, end)
+            if picture is not None:
+                start, end = picture
+            continue
+        wrapped = _wrap(text, start, end, "a", _A_CLOSE)
+        if link is None and wrapped is not None and _generated_link(dict(wrapped[2]), src):
+            start, end, link = wrapped
     return ImageRef(
         post=post,
         line=0,

@@ -447,6 +447,18 @@ def test_marked_link_around_generated_markup_is_part_of_it() -> None:
     assert ref.link_attrs == (("href", "/x/big.jpg"), ("data-assets-tool", None))
 
 
+def test_theme_popup_link_inside_generated_picture() -> None:
+    marker = encode_original("![a](/a.jpg)")
+    text = (
+        '<p><picture><source type="image/avif" srcset="/v/a-800.avif 800w">'
+        '<a href="/v/a-800.jpg" class="popup img-link">'
+        f'<img src="/v/a-800.jpg" data-assets-tool="{marker}" loading="lazy"></a></picture></p>'
+    )
+    ref = only(text)
+    assert span(text, ref) == text[3:-4]
+    assert ref.link_attrs == (("href", "/v/a-800.jpg"), ("class", "popup img-link"))
+
+
 def test_generated_original_link_wins() -> None:
     original = '<a href="/a.jpg"><img src="/a.jpg"></a>'
     markup = _generated(original, outer='<a href="/v/x.jpg">{}</a>')
