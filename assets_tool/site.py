@@ -97,25 +97,27 @@ def _theme(root: Path, jekyll: dict[str, Any]) -> str | None:
 
 
 def _skip_patterns(site: Site, config: Config) -> tuple[str, ...]:
-    return (*SKIPPED_DIRS, config.output_dir, *site.exclude, *config.exclude)
+    return (config.output_dir, *site.exclude, *config.exclude)
 
 
 def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
-    """Tell whether a root-relative posix path, or a folder above it, matches a pattern."""
+    """Tell whether a root-relative posix path, or a folder above it, is to be skipped."""
     parts = rel.split("/")
+    if any(part in SKIPPED_DIRS for part in parts):
+        return True
     prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
     for raw in patterns:
         pattern = raw.strip().strip("/")
-        if not pattern:
-            continue
-        if any(fnmatch(prefix, pattern) for prefix in prefixes):
+        if pattern and any(fnmatch(prefix, pattern) for prefix in prefixes):
             return True
     return False
 
 
-def _walk(root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...]) -> Iterator[str]:
+def _walk(
+    root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], under: str = ""
+) -> Iterator[str]:
     """Yield root-relative posix paths of files with `suffixes`, pruning excluded folders."""
-    for folder, dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root / under):
         rel_folder = Path(folder).relative_to(root).as_posix()
         prefix = "" if rel_folder == "." else rel_folder + "/"
         dirs[:] = sorted(d for d in dirs if not _excluded(prefix + d, patterns))
@@ -140,12 +142,17 @@ def find_posts(site: Site, config: Config) -> list[Path]:
     elif site.built:
         chosen = list(_walk(site.root, patterns, (".html",)))
     else:
-        folders = ("_posts", "_drafts", "_tabs", *(f"_{name}" for name in site.collections))
         chosen = [
-            rel
-            for rel in _walk(site.root, patterns, POST_SUFFIXES)
-            if "/" not in rel or rel.split("/", 1)[0] in folders
+            entry.name
+            for entry in os.scandir(site.root)
+            if entry.is_file()
+            and entry.name.lower().endswith(POST_SUFFIXES)
+            and not _excluded(entry.name, patterns)
         ]
+        folders = ("_posts", "_drafts", "_tabs", *(f"_{name}" for name in site.collections))
+        for folder in dict.fromkeys(folders):
+            if (site.root / folder).is_dir() and not _excluded(folder, patterns):
+                chosen.extend(_walk(site.root, patterns, POST_SUFFIXES, under=folder))
     return sorted(site.root / rel for rel in set(chosen))
 
 

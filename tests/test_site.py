@@ -128,6 +128,7 @@ def test_find_posts_jekyll_layout(tmp_path: Path) -> None:
         "_posts/notes.txt",
         "assets/page.md",
         "_data/x.md",
+        "_posts/node_modules/y.md",
     ]
     for rel in wanted + unwanted:
         touch(root / rel)
