@@ -22,7 +22,16 @@ from .config import load as load_config
 from .errors import AssetsToolError, ImageError
 from .metadata import is_lfs_pointer, strip_location
 from .models import ImageInfo, ImageRef, RefKind, Variant, VariantSet
-from .render import EncodeSettings, Plan, encode, keep_smaller, plan, probe, target_widths
+from .render import (
+    EncodeSettings,
+    Plan,
+    encode,
+    keep_smaller,
+    plan,
+    probe,
+    target_widths,
+    worker_init,
+)
 from .report import BuildReport
 from .rewrite import build_picture, render_picture, splice
 from .scan import encode_original
@@ -396,9 +405,8 @@ def _worker_count(config: Config) -> int:
 
 
 def _default_pool(config: Config) -> Executor:
-    # SVT-AV1 logs to stderr unless told not to before the encoder starts in the worker
-    os.environ.setdefault("SVT_LOG", "0")
-    return ProcessPoolExecutor(max_workers=_worker_count(config))
+    # the initializer keeps SVT-AV1's encoder logs off the terminal in every worker
+    return ProcessPoolExecutor(max_workers=_worker_count(config), initializer=worker_init)
 
 
 __all__ = ["BuildMode", "BuildReport", "build_site"]

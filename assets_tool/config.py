@@ -44,8 +44,8 @@ class Config:
     avif_quality: int = 60
     webp_quality: int = 80
     jpeg_quality: int = 82
-    # AVIF encoder speed (0 slowest/smallest .. 10 fastest); 7 is about 3x faster than 6 for a
-    # few percent more bytes
+    # AVIF encoder speed (0 slowest/smallest .. 10 fastest); 7 is the measured best trade-off
+    # with SVT-AV1 (benchmarks/ENCODERS.md)
     avif_speed: int = 7
     # `sizes` attribute for images whose reference states no display width
     sizes: str = "100vw"
@@ -169,8 +169,10 @@ def _validated(config: Config, source: Path | None) -> Config:
     if config.workers < 0:
         raise bad("`workers` must be 0 (one per core) or more", "set e.g. 2")
     first = Path(config.output_dir).parts[:1]
-    if Path(config.output_dir).is_absolute() or ".." in Path(config.output_dir).parts or (
-        first and first[0][:1] in "_."
+    if (
+        Path(config.output_dir).is_absolute()
+        or ".." in Path(config.output_dir).parts
+        or (first and first[0][:1] in "_.")
     ):
         raise bad(
             f"output_dir `{config.output_dir}` would not be published",

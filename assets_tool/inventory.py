@@ -72,7 +72,9 @@ def _row(ref: ImageRef, path: Path, config: Config) -> Row:
     report = read_location(data, path)
     location = ", ".join(f.where for f in report.findings) or report.unchecked
     status = "generated" if ref.original is not None else "ok"
-    return Row(ref.post, ref.line, ref.src, ref.kind.value, status, path, info.width, info.height, location)
+    return Row(
+        ref.post, ref.line, ref.src, ref.kind.value, status, path, info.width, info.height, location
+    )
 
 
 def _base_row(ref: ImageRef, status: str, path: Path | None = None) -> Row:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,13 +11,14 @@ from pathlib import Path
 from .metadata_iptc import PHOTOSHOP, irb_findings, strip_irb
 from .metadata_report import Findings, LocationFinding, bad
 from .metadata_tiff import Tiff, exif_findings, minimal_exif, strip_exif, thumbnail_span
-from .metadata_xmp import strip_xmp, xmp_findings
+from .metadata_xmp import EXT_SIG, strip_extended, strip_xmp, xmp_findings
 
 XMP_SIG = b"http://ns.adobe.com/xap/1.0/\x00"
-EXT_SIG = b"http://ns.adobe.com/xmp/extension/\x00"
 ICC_SIG = b"ICC_PROFILE\x00"
 MPF_SIG = b"MPF\x00"
-SOS, EOI, COM, APP0, APP1, APP2, APP13, APP14 = 0xDA, 0xD9, 0xFE, 0xE0, 0xE1, 0xE2, 0xED, 0xEE
+SOS, EOI, COM, APP0, APP1, APP2, APP6 = 0xDA, 0xD9, 0xFE, 0xE0, 0xE1, 0xE2, 0xE6
+APP13, APP14 = 0xED, 0xEE
+GPMF_GPS = re.compile(rb"GPS[59U]")  # GoPro metadata keys of GPS samples
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}
 
 
@@ -101,6 +102,8 @@ def _kind(data: bytes, seg: Segment) -> str:
         return "icc"
     if seg.marker == APP2 and body.startswith(MPF_SIG):
         return "mpf"
+    if seg.marker == APP6 and body.startswith(b"GoPro"):
+        return "gpmf"
     if seg.marker in (APP0, APP14) or (not 0xE0 <= seg.marker <= 0xEF and seg.marker != COM):
         return "keep"
     return "other"
@@ -110,19 +113,6 @@ def _wrap(marker: int, payload: bytes, path: Path) -> bytes:
     if len(payload) + 2 > 0xFFFF:
         raise bad(path, "rewritten JPEG segment would be too large")
     return bytes((0xFF, marker)) + struct.pack(">H", len(payload) + 2) + payload
-
-
-def _extended(data: bytes, segs: list[Segment]) -> dict[bytes, bytearray]:
-    """Reassemble ExtendedXMP chunks by GUID."""
-    packets: dict[bytes, bytearray] = {}
-    for seg in segs:
-        body = seg.payload(data)[len(EXT_SIG) :]
-        guid, total, offset = body[:32], *struct.unpack_from(">II", body, 32)
-        chunk = body[40:]
-        packet = packets.setdefault(guid, bytearray(total))
-        if offset + len(chunk) <= total:
-            packet[offset : offset + len(chunk)] = chunk
-    return packets
 
 
 class JpegStripper:
@@ -136,7 +126,7 @@ class JpegStripper:
         """Return the stripped file (findings are left in `self.findings`)."""
         layout = parse(self.data, self.path)
         mpf = next((s for s in layout.segments if _kind(self.data, s) == "mpf"), None)
-        images = self._mpf_images(mpf) if mpf else []
+        images = self._mpf_images(mpf, layout.image[1]) if mpf else []
         primary, mpf_pos = self._image(layout, "")
         covered = [(s, e) for s, e, _ in images]
         self._trailer(layout.image[1], covered)
@@ -166,7 +156,7 @@ class JpegStripper:
                 struct.pack_into(tiff.order + "I", out, base + at + 4, len(primary))
         return bytes(out)
 
-    def _mpf_images(self, mpf: Segment) -> list[tuple[int, int, int]]:
+    def _mpf_images(self, mpf: Segment, eoi: int) -> list[tuple[int, int, int]]:
         """Return (start, end, entry offset in the MPF block) of every secondary image."""
         tiff = Tiff(self.data[mpf.start + 8 : mpf.end], self.path)
         entry = tiff.find(0xB002)
@@ -183,6 +173,7 @@ class JpegStripper:
             start = base + offset
             if (
                 size < 4
+                or start < eoi
                 or start + size > len(self.data)
                 or self.data[start : start + 2] != b"\xff\xd8"
             ):
@@ -206,7 +197,10 @@ class JpegStripper:
         """Rebuild one image's header; return its bytes and where its MPF segment went."""
         data, out, mpf_pos = self.data, bytearray(b"\xff\xd8"), None
         kinds = [(seg, _kind(data, seg)) for seg in layout.segments]
-        ext = self._strip_extended([s for s, k in kinds if k == "extxmp"], prefix)
+        payloads = [s.payload(data) for s, k in kinds if k == "extxmp"]
+        found, new_ext, renamed = strip_extended(payloads, self.path, prefix, self.everything)
+        self.findings += found
+        ext = [_wrap(APP1, payload, self.path) for payload in new_ext]
         handlers: dict[str, Callable[[Segment, str], bytes | None]] = {
             "exif": self._exif,
             "xmp": self._xmp,
@@ -219,12 +213,15 @@ class JpegStripper:
             if kind in handlers:
                 payload = handlers[kind](seg, prefix)
                 if payload is not None and kind == "xmp":
-                    for old, new in ext[1].items():
+                    for old, new in renamed.items():
                         payload = payload.replace(old, new)
                 raw = b"" if payload is None else _wrap(seg.marker, payload, self.path)
+            elif kind == "gpmf" and GPMF_GPS.search(raw):
+                self.findings.append(LocationFinding(prefix + "GoPro GPMF", "GPS track"))
+                raw = b""
             elif kind == "extxmp":
-                raw = ext[0].pop(0) if ext[0] else b""
-            elif kind == "other" and self.everything:
+                raw = ext.pop(0) if ext else b""
+            elif kind in ("other", "gpmf") and self.everything:
                 raw = b""
             out += raw
         out += data[layout.image[0] : layout.image[1]]
@@ -274,34 +271,6 @@ class JpegStripper:
         body = seg.payload(self.data)[len(PHOTOSHOP) :]
         self.findings += irb_findings(body, self.path, prefix)
         return None if self.everything else PHOTOSHOP + strip_irb(body, self.path)
-
-    def _strip_extended(
-        self, segs: list[Segment], prefix: str
-    ) -> tuple[list[bytes], dict[bytes, bytes]]:
-        """Return rewritten ExtendedXMP segments (in order) and GUID replacements."""
-        if not segs:
-            return [], {}
-        for seg in segs:
-            if len(seg.payload(self.data)) < len(EXT_SIG) + 40:
-                raise bad(self.path, "ExtendedXMP segment is truncated")
-        packets = _extended(self.data, segs)
-        renamed: dict[bytes, bytes] = {}
-        new_packets: dict[bytes, bytes] = {}
-        for guid, packet in packets.items():
-            self.findings += xmp_findings(bytes(packet), self.path, prefix + "ExtendedXMP")
-            new = strip_xmp(bytes(packet), self.path, pad=True)
-            new_guid = guid if new == packet else hashlib.md5(new).hexdigest().upper().encode()
-            renamed[guid], new_packets[guid] = new_guid, new
-        if self.everything:
-            return [], {}
-        out = []
-        for seg in segs:
-            body = seg.payload(self.data)[len(EXT_SIG) :]
-            guid, total, offset = body[:32], *struct.unpack_from(">II", body, 32)
-            chunk = new_packets[guid][offset : offset + len(body) - 40]
-            payload = EXT_SIG + renamed[guid] + struct.pack(">II", total, offset) + chunk
-            out.append(_wrap(seg.marker, payload, self.path))
-        return out, {g: n for g, n in renamed.items() if g != n}
 
 
 def strip_jpeg(data: bytes, path: Path, everything: bool) -> tuple[Findings, bytes]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import struct
 import xml.etree.ElementTree as ET
 from io import BytesIO
 from pathlib import Path
@@ -26,6 +28,7 @@ _PREFIXES = {
     "http://www.dji.com/drone-dji/1.0/": "drone-dji",
     "http://ns.google.com/photos/1.0/camera/": "GCamera",
 }
+EXT_SIG = b"http://ns.adobe.com/xmp/extension/\x00"  # JPEG ExtendedXMP chunks start so
 # words that reveal location in a packet we could not parse
 _LOOSE = re.compile(rb"GPS|Gps|City|State|Country|Location", re.ASCII)
 
@@ -121,3 +124,40 @@ def strip_xmp(packet: bytes, path: Path, *, pad: bool = False) -> bytes:
         end = text.rfind(b"<?xpacket end")
         text = text[:end] + spaces + text[end:] if end >= 0 else text + spaces
     return text
+
+
+def strip_extended(
+    payloads: list[bytes], path: Path, prefix: str, everything: bool
+) -> tuple[Findings, list[bytes], dict[bytes, bytes]]:
+    """Clean JPEG ExtendedXMP chunks: findings, new chunk payloads, and GUID renames.
+
+    Each packet keeps its length (padded), so chunk offsets stay; its GUID is the MD5 of the
+    packet, so a changed packet gets a new GUID that the main packet must point to.
+    """
+    packets: dict[bytes, bytearray] = {}
+    for payload in payloads:
+        body = payload[len(EXT_SIG) :]
+        if len(body) < 40:
+            raise bad(path, "ExtendedXMP segment is truncated")
+        guid, total, offset = body[:32], *struct.unpack_from(">II", body, 32)
+        packet = packets.setdefault(guid, bytearray(total))
+        if offset + len(body) - 40 > len(packet):
+            raise bad(path, "ExtendedXMP chunk lies outside its packet")
+        packet[offset : offset + len(body) - 40] = body[40:]
+    findings: Findings = []
+    renamed: dict[bytes, bytes] = {}
+    new_packets: dict[bytes, bytes] = {}
+    for guid, packet in packets.items():
+        findings += xmp_findings(bytes(packet), path, prefix + "ExtendedXMP")
+        new = strip_xmp(bytes(packet), path, pad=True)
+        renamed[guid] = guid if new == packet else hashlib.md5(new).hexdigest().upper().encode()
+        new_packets[guid] = new
+    if everything:
+        return findings, [], {}
+    out = []
+    for payload in payloads:
+        body = payload[len(EXT_SIG) :]
+        guid, offset = body[:32], struct.unpack_from(">I", body, 36)[0]
+        chunk = new_packets[guid][offset : offset + len(body) - 40]
+        out.append(EXT_SIG + renamed[guid] + body[32:40] + chunk)
+    return findings, out, {g: n for g, n in renamed.items() if g != n}

@@ -7,15 +7,13 @@ and character reference.
 
 from __future__ import annotations
 
-import bisect
 import posixpath
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import AssetsToolError
-from .models import ImageRef, RefKind, SkipReason
+from .models import ImageRef, RefKind
 
 Attrs = tuple[tuple[str, str | None], ...]
 
@@ -35,42 +33,11 @@ _LOOSE_IMG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 _IMG_START = re.compile(r"<img(?=[\s/>])", re.IGNORECASE)
 _A_CLOSE = re.compile(r"\s*</a\s*>", re.IGNORECASE)
 _PICTURE_CLOSE = re.compile(r"\s*</picture\s*>", re.IGNORECASE)
-_SKIPPED = re.compile(r"<!--|<(script|style|pre|code|template|textarea)(?=[\s/>])", re.IGNORECASE)
 _PIXELS = re.compile(r"\s*(\d{1,6})\s*(?:px)?\s*", re.IGNORECASE)
 _TAG_NAME = {
     name: re.compile(rf"<{name}(?=[\s/>])", re.IGNORECASE) for name in ("a", "picture", "source")
 }
 _BACKWARD_WINDOW = 4096  # how far back an opening <a>/<picture> tag is looked for
-
-
-class ScanError(AssetsToolError):
-    """A post cannot be scanned reliably (bad front matter, damaged generated markup)."""
-
-
-class Regions:
-    """Sorted, merged character ranges, each with the reason its contents are skipped."""
-
-    def __init__(self, spans: list[tuple[int, int, SkipReason]]) -> None:
-        merged: list[tuple[int, int, SkipReason]] = []
-        for start, end, reason in sorted(spans, key=lambda s: (s[0], -s[1])):
-            if merged and start < merged[-1][1]:
-                last = merged[-1]
-                merged[-1] = (last[0], max(last[1], end), last[2])
-            elif end > start:
-                merged.append((start, end, reason))
-        self.spans = merged
-        self._starts = [s[0] for s in merged]
-
-    def at(self, pos: int) -> tuple[int, int, SkipReason] | None:
-        """Return the region that contains `pos`, if any."""
-        index = bisect.bisect_right(self._starts, pos) - 1
-        if index >= 0 and pos < self.spans[index][1]:
-            return self.spans[index]
-        return None
-
-    def plus(self, other: Regions) -> Regions:
-        """Return the union of two region sets (earlier reasons win on overlap)."""
-        return Regions(self.spans + other.spans)
 
 
 class _TagParser(HTMLParser):
@@ -148,33 +115,6 @@ def img_fields(attrs: Attrs) -> ImgFields:
         height=pixels(fields.get("height")),
         attrs=tuple(rest),
     )
-
-
-def skipped_regions(text: str, start: int, code: Regions) -> Regions:
-    """Find HTML comments and raw-text elements (script, pre, code...) outside `code`."""
-    spans: list[tuple[int, int, SkipReason]] = []
-    unclosed: set[str] = set()  # elements with no closing tag further on: never search again
-    pos = start
-    while match := _SKIPPED.search(text, pos):
-        inside = code.at(match.start())
-        if inside is not None:
-            pos = inside[1]
-            continue
-        if match.group(1) is None:
-            close = text.find("-->", match.end())
-            end = len(text) if close < 0 else close + 3  # an unclosed comment runs to the end
-            spans.append((match.start(), end, SkipReason.COMMENT))
-        else:
-            name = match.group(1).lower()
-            closer = None
-            if name not in unclosed:
-                closer = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(text, match.end())
-            if closer is None:
-                unclosed.add(name)
-            end = closer.end() if closer else match.end()
-            spans.append((match.start(), end, SkipReason.CODE))
-        pos = end
-    return Regions(spans)
 
 
 def _open_tag_before(text: str, pos: int, name: str) -> tuple[int, Attrs] | None:

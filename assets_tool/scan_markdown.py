@@ -16,7 +16,8 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 
 from .models import ImageRef, RefKind, SkipReason
-from .scan_html import LIQUID, Attrs, Regions, pixels
+from .scan_html import LIQUID, Attrs, pixels
+from .scan_regions import Regions
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ALT = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"

@@ -271,3 +271,36 @@ def test_maker_note_location_is_removed(tmp_path: Path, vendor: str) -> None:
     assert exiftool_location(path) == ""
     assert "Warning" not in exiftool(path, "-warning")
     assert "Rotate 90 CW" in exiftool(path, "-Orientation")
+
+
+def test_gopro_gpmf_with_gps_is_dropped() -> None:
+    gpmf = segment(0xE6, b"GoPro\x00" + b"DEVC\x00\x00\x00\x00GPS5" + b"\x01" * 40)
+    data = insert_segments(jpeg(gps=None), gpmf)
+    assert [f.where for f in read_location(data, P).findings] == ["GoPro GPMF"]
+    assert b"GoPro" not in strip_location(data, P)
+
+
+def test_icc_profile_split_across_app2_segments_survives_strip_all(tmp_path: Path) -> None:
+    from .test_metadata_fixtures import exif_block, picture, srgb_icc
+
+    icc = bytearray(srgb_icc() + b"\x00" * 70_000)  # too big for one segment
+    icc[0:4] = struct.pack(">I", len(icc))
+    buffer = io.BytesIO()
+    picture().save(buffer, "JPEG", exif=exif_block(), icc_profile=bytes(icc), xmp=XMP_FULL)
+    data = buffer.getvalue()
+    assert data.count(b"ICC_PROFILE\x00") == 2
+    out = strip_location(data, P, everything=True)
+    assert out.count(b"ICC_PROFILE\x00") == 2
+    assert Image.open(io.BytesIO(out)).info["icc_profile"] == bytes(icc)
+    path = _write(tmp_path, out)
+    assert "sRGB" in exiftool(path, "-ICC_Profile:ProfileDescription")
+
+
+def test_mpf_entry_pointing_into_the_primary_raises() -> None:
+    primary = insert_segments(jpeg(), segment(0xFE, b"\xff\xd8\xff\xd9 not an image"))
+    data = bytearray(mpf_jpeg(primary, jpeg(size=(8, 8))))
+    base = data.index(b"MPF\x00") + 4
+    entries = base + 8 + 2 + 36 + 4
+    struct.pack_into(">I", data, entries + 16 + 8, data.index(b"\xff\xd8\xff\xd9 not") - base)
+    with pytest.raises(MetadataError, match="MPF image 2"):
+        read_location(bytes(data), P)

@@ -355,6 +355,15 @@ def test_html_raw_text_elements_skip_images(element: str) -> None:
     assert (first.skip, second.skip) == (SkipReason.CODE, None)
 
 
+def test_liquid_highlight_and_comment_blocks_skip_images() -> None:
+    text = (
+        "{% highlight html linenos %}\n<img src=/a.png>\n{% endhighlight %}\n"
+        "{%- comment -%}\n![b](/b.png)\n{%- endcomment -%}\n![c](/c.png)\n"
+    )
+    a, b, c = refs(text)
+    assert (a.skip, b.skip, c.skip) == (SkipReason.CODE, SkipReason.COMMENT, None)
+
+
 def test_html_file_ignores_markdown_syntax() -> None:
     assert refs("<p>![a](/a.png)</p>", markdown=False) == ()
 
