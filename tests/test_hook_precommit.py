@@ -1,0 +1,133 @@
+"""The hooks through the real pre-commit framework (it builds their environment once per run)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assets_tool import hook_install
+from tests.test_hook import git, gps_jpeg, lfs_pointer, make_repo, staged_blob_id
+
+ROOT = Path(__file__).resolve().parents[1]
+# the pre-commit that belongs to this interpreter's environment, then any on PATH
+PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
+if not PRE_COMMIT.exists():
+    PRE_COMMIT = Path(shutil.which("pre-commit") or "pre-commit")
+LocationTags = Callable[[Path | str], dict[str, Any]]
+
+
+@pytest.fixture(scope="session")
+def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Commit this project's working tree into a scratch repository pre-commit can clone.
+
+    pre-commit installs a hook repository from one of its commits; a snapshot makes the test
+    see the code as it is on disk, committed or not.
+    """
+    snapshot = tmp_path_factory.mktemp("hooks-repo")
+    listed = git(ROOT, "ls-files", "-z", "--cached", "--others", "--exclude-standard").stdout
+    wanted = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "assets_tool/")
+    for name in listed.split("\0"):
+        source = ROOT / name
+        if name.startswith(wanted) and source.is_file():
+            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, snapshot / name)
+    make_repo(snapshot)
+    return snapshot, git(snapshot, "rev-parse", "HEAD").stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def precommit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for pre-commit with one cache (PRE_COMMIT_HOME) shared by every test."""
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    return {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+
+
+def run(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run a command in `repo`, output and errors together, without raising."""
+    return subprocess.run(
+        args, cwd=repo, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+
+
+def use_hooks(repo: Path, hooks_repo: tuple[Path, str]) -> None:
+    """Point the repository's .pre-commit-config.yaml at the snapshot's two hooks."""
+    snapshot, ref = hooks_repo
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n- repo: {snapshot}\n  rev: {ref}\n  hooks:\n"
+        "  - id: strip-location\n  - id: check-images\n"
+    )
+    git(repo, "add", ".pre-commit-config.yaml")
+
+
+def test_framework_run_strips_then_passes_and_checks_lfs_pointers(
+    tmp_path: Path,
+    hooks_repo: tuple[Path, str],
+    precommit_env: dict[str, str],
+    location_tags: LocationTags,
+) -> None:
+    # `pre-commit try-repo` would do the same, but builds the environment anew on every call
+    repo = make_repo(tmp_path / "blog", lfs=True)
+    use_hooks(repo, hooks_repo)
+    (repo / "photo.jpg").write_bytes(gps_jpeg())
+    (repo / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    git(repo, "add", ".")
+
+    def run_hook(hook_id: str) -> subprocess.CompletedProcess[str]:
+        return run(repo, precommit_env, str(PRE_COMMIT), "run", hook_id, "--all-files")
+
+    fixed = run_hook("strip-location")
+    assert fixed.returncode == 1, fixed.stdout
+    assert "files were modified by this hook" in fixed.stdout
+    assert "photo.jpg: location data removed" in fixed.stdout
+    assert location_tags(repo / "photo.jpg") == {}
+    git(repo, "add", "photo.jpg")
+    again = run_hook("strip-location")
+    assert again.returncode == 0, again.stdout
+    (repo / "remote.jpg").write_bytes(lfs_pointer())
+    git(repo, "add", "remote.jpg")
+    checked = run_hook("check-images")
+    assert checked.returncode == 1
+    assert "remote.jpg: cannot verify: LFS content not present" in checked.stdout
+    assert "photo.jpg" not in checked.stdout.replace("remote.jpg", "")
+    assert (repo / "remote.jpg").read_bytes() == lfs_pointer()
+
+
+def test_commits_through_the_framework_keep_unstaged_work_and_land_clean(
+    tmp_path: Path,
+    hooks_repo: tuple[Path, str],
+    precommit_env: dict[str, str],
+    location_tags: LocationTags,
+) -> None:
+    repo = make_repo(tmp_path / "blog", lfs=True)
+    use_hooks(repo, hooks_repo)
+    installed = run(repo, precommit_env, str(PRE_COMMIT), "install")
+    assert installed.returncode == 0, installed.stdout
+    with pytest.raises(hook_install.HookError, match="pre-commit framework"):
+        hook_install.install(repo)
+    photo = repo / "photo.jpg"
+    photo.write_bytes(gps_jpeg(color="red"))
+    git(repo, "add", "photo.jpg")
+    staged = staged_blob_id(repo, "photo.jpg")
+    unstaged = gps_jpeg(color="green")
+    photo.write_bytes(unstaged)
+    blocked = run(repo, precommit_env, "git", "commit", "-m", "photo")
+    assert blocked.returncode != 0, blocked.stdout
+    assert photo.read_bytes() == unstaged
+    assert staged_blob_id(repo, "photo.jpg") == staged
+    git(repo, "add", "photo.jpg")
+    stripped = run(repo, precommit_env, "git", "commit", "-m", "photo")
+    assert stripped.returncode != 0 and "location data removed" in stripped.stdout
+    git(repo, "add", "photo.jpg")
+    done = run(repo, precommit_env, "git", "commit", "-m", "photo")
+    assert done.returncode == 0, done.stdout
+    pointer = git(repo, "show", "HEAD:photo.jpg", text=False).stdout
+    landed = tmp_path / "landed.jpg"
+    landed.write_bytes(git(repo, "lfs", "smudge", "photo.jpg", input=pointer, text=False).stdout)
+    assert location_tags(landed) == {}
