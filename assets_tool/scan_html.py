@@ -1,4 +1,4 @@
-"""Raw HTML for the scanner: <img> tags and their wrappers, comments, raw-text elements.
+"""Raw HTML for the scanner: <img> tags and the <a>/<picture> markup wrapped around them.
 
 Candidate tags are found with regexes (fast on megabyte posts); each candidate tag is then
 parsed by the standard library's html.parser, which handles every attribute quoting style
