@@ -74,7 +74,8 @@ def staged_candidates(repo: Path) -> list[Candidate]:
         chunk = names[start : start + 500]
         changed = git(repo, "diff", "--name-only", "-z", "--", *chunk)
         partial.update(changed.decode("utf-8", "surrogateescape").split("\0"))
-    return [Candidate(n, repo / n, n in partial) for n in names]
+    # a staged symlink commits its target's name, not the image it points to
+    return [Candidate(n, repo / n, n in partial) for n in names if not (repo / n).is_symlink()]
 
 
 def given_candidates(files: Iterable[str], cwd: Path) -> list[Candidate]:
@@ -160,8 +161,18 @@ def check_images(
     if site is not None and site_check is not None:
         for line in site_check(site):
             path, _, reason = line.partition(": ")
-            result.problems.append(Problem(path, reason) if reason else Problem(str(site), line))
+            if not reason:
+                path, reason = str(site), line
+            result.problems.append(Problem(_shown(Path(path), repo), reason))
     return result
+
+
+def _shown(path: Path, base: Path) -> str:
+    """Print a path relative to where the hook runs when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _read(item: Candidate, result: HookResult) -> bytes | None:

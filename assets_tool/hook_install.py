@@ -20,6 +20,7 @@ from .errors import AssetsToolError
 
 HOOK_NAME = "pre-commit"
 CHAINED_SUFFIX = ".assets-tool-chained"
+LEGACY_SUFFIX = ".legacy"  # where `pre-commit install` moves a hook it finds
 BEGIN_MARKER = "# >>> assets-tool pre-commit hook >>>"
 END_MARKER = "# <<< assets-tool pre-commit hook <<<"
 # Every hook file the pre-commit framework writes carries one of these ids.
@@ -150,15 +151,17 @@ def install(repo: Path, *, force: bool = False, tool: str | None = None) -> Inst
 def uninstall(repo: Path) -> InstallResult:
     """Remove our pre-commit hook from `repo` and put back the hook it chained to, if any."""
     folder = hooks_dir(repo)
-    hook = folder / HOOK_NAME
     chained = folder / (HOOK_NAME + CHAINED_SUFFIX)
-    if not (os.path.lexists(hook) and is_ours(hook)):
-        return InstallResult(hook, "not installed", None)
-    if os.path.lexists(chained):
-        os.replace(chained, hook)
-        return InstallResult(hook, "removed", chained)
-    hook.unlink()
-    return InstallResult(hook, "removed", None)
+    # `pre-commit install` run after ours renames ours to pre-commit.legacy and runs it from
+    # there; our chained hook then goes back in that slot, where the framework still runs it.
+    for hook in (folder / HOOK_NAME, folder / (HOOK_NAME + LEGACY_SUFFIX)):
+        if os.path.lexists(hook) and is_ours(hook):
+            if os.path.lexists(chained):
+                os.replace(chained, hook)
+                return InstallResult(hook, "removed", chained)
+            hook.unlink()
+            return InstallResult(hook, "removed", None)
+    return InstallResult(folder / HOOK_NAME, "not installed", None)
 
 
 def _check_can_chain(hook: Path, chained: Path, force: bool) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import stat
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,10 @@ from assets_tool.cli import main
 from assets_tool.cli_hook import parse_size
 
 ROOT = Path(__file__).resolve().parents[1]
+# the pre-commit of this interpreter's environment, else the one on PATH
+PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
+if not PRE_COMMIT.exists():
+    PRE_COMMIT = Path(shutil.which("pre-commit") or "pre-commit")
 LocationTags = Callable[[Path | str], dict[str, Any]]
 
 
@@ -511,9 +517,44 @@ def test_site_option_reports_what_the_build_would_still_change(
     runner = CliRunner()
     stale = runner.invoke(main, ["hook", "check-images", "--site", "."], catch_exceptions=False)
     assert stale.exit_code == 1
-    assert "_posts/2025-01-06-trip.md: post not rewritten; run `assets-tool build" in stale.output
+    assert "\n_posts/2025-01-06-trip.md: post not rewritten; run `assets-tool build" in (
+        "\n" + stale.output
+    )
     assert "variant missing" in stale.output
     built = runner.invoke(main, ["build", "."], catch_exceptions=False)
     assert built.exit_code == 0, built.output
     fresh = runner.invoke(main, ["hook", "check-images", "--site", "."], catch_exceptions=False)
     assert fresh.exit_code == 0, fresh.output
+
+
+def test_uninstall_after_the_framework_took_over_restores_its_legacy_slot(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(tmp_path / "blog")
+    user_hook = repo / ".git/hooks/pre-commit"
+    script = b"#!/bin/sh\nexit 0\n"
+    user_hook.write_bytes(script)
+    user_hook.chmod(0o755)
+    hook_install.install(repo)
+    (repo / ".pre-commit-config.yaml").write_text("repos: []\n")
+    subprocess.run([PRE_COMMIT, "install"], cwd=repo, check=True, capture_output=True)
+    legacy = repo / ".git/hooks/pre-commit.legacy"
+    assert hook_install.is_ours(legacy)
+    framework = user_hook.read_bytes()
+    assert hook_install.uninstall(repo).action == "removed"
+    assert legacy.read_bytes() == script  # the framework keeps running the user's hook
+    assert user_hook.read_bytes() == framework
+    assert not (repo / ".git/hooks/pre-commit.assets-tool-chained").exists()
+
+
+def test_staged_file_deleted_from_the_tree_and_staged_symlinks(repo: Path) -> None:
+    (repo / "gone.jpg").write_bytes(gps_jpeg())
+    (repo / "link.jpg").symlink_to("gone.jpg")
+    git(repo, "add", "gone.jpg", "link.jpg")
+    (repo / "gone.jpg").unlink()
+    candidates = hook.staged_candidates(repo)
+    assert [c.name for c in candidates] == ["gone.jpg"]
+    result = hook.strip_location(candidates)
+    assert [str(p) for p in result.problems] == [
+        "gone.jpg: staged, but deleted from the working tree; restore it or unstage it"
+    ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,9 @@ from typing import Any
 import pytest
 
 from assets_tool import hook_install
-from tests.test_hook import git, gps_jpeg, lfs_pointer, make_repo, staged_blob_id
+from tests.test_hook import PRE_COMMIT, git, gps_jpeg, lfs_pointer, make_repo, staged_blob_id
 
 ROOT = Path(__file__).resolve().parents[1]
-# the pre-commit that belongs to this interpreter's environment, then any on PATH
-PRE_COMMIT = Path(sys.executable).parent / "pre-commit"
-if not PRE_COMMIT.exists():
-    PRE_COMMIT = Path(shutil.which("pre-commit") or "pre-commit")
 LocationTags = Callable[[Path | str], dict[str, Any]]
 
 
