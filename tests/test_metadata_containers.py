@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import zlib
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,14 @@ from assets_tool.errors import MetadataError
 from assets_tool.metadata import read_location, strip_location
 
 from .test_metadata_fixtures import (
+    XMP_FULL,
     exif_block,
     exiftool,
     exiftool_location,
     gif_with_xmp,
+    iptc,
     picture,
+    png_chunk,
     png_chunks,
     png_with_location,
     tiff_with_location,
@@ -164,3 +168,71 @@ def test_heic_is_never_reported_clean_without_a_reader() -> None:
 def test_jpeg_xl_and_bigtiff_are_reported_unchecked() -> None:
     for data in (b"\xff\x0a" + b"\x00" * 32, b"II+\x00" + b"\x00" * 32):
         assert read_location(data, Path("x")).unchecked
+
+
+def _raw_profile(kind: str, payload: bytes) -> bytes:
+    text = payload.hex()
+    body = f"\n{kind}\n{len(payload):8d}\n".encode()
+    body += "\n".join(text[i : i + 72] for i in range(0, len(text), 72)).encode() + b"\n"
+    return png_chunk(b"tEXt", f"Raw profile type {kind}".encode() + b"\x00" + body)
+
+
+def _png_with(*chunks: bytes) -> bytes:
+    out = io.BytesIO()
+    picture().save(out, "PNG")
+    data = out.getvalue()
+    return data[:33] + b"".join(chunks) + data[33:]  # right after IHDR
+
+
+def test_png_raw_xmp_and_iptc_profiles_are_dropped(tmp_path: Path) -> None:
+    data = _png_with(
+        _raw_profile("xmp", XMP_FULL),
+        _raw_profile("iptc", iptc([(2, 90, b"Las Vegas")])),
+        _raw_profile("icc", b"\x00" * 8),
+    )
+    wheres = [f.where for f in read_location(data, Path("a.png")).findings]
+    assert "PNG raw profile xmp photoshop:City" in wheres
+    assert "PNG raw profile iptc IPTC City" in wheres
+    out = strip_location(data, Path("a.png"))
+    assert b"Raw profile type icc" in out and b"Raw profile type xmp" not in out
+    assert read_location(out, Path("a.png")).findings == ()
+    assert _frames(out) == _frames(data)
+
+
+def test_png_zipped_xmp_is_rewritten_compressed() -> None:
+    packet = zlib.compress(XMP_FULL)
+    data = _png_with(png_chunk(b"iTXt", b"XML:com.adobe.xmp\x00\x01\x00\x00\x00" + packet))
+    out = strip_location(data, Path("a.png"))
+    chunk = next(body for kind, body in png_chunks(out) if kind == b"iTXt")
+    text = zlib.decompress(chunk[22:])
+    assert b"A night out" in text and b"GPS" not in text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR", id="png-truncated"),
+        pytest.param(b"\x89PNG\r\n\x1a\n\x7f\xff\xff\xffIHDR" + b"\x00" * 20, id="png-huge-chunk"),
+        pytest.param(
+            b"\x89PNG\r\n\x1a\n"
+            + png_chunk(b"zTXt", b"k\x00\x00not zlib")
+            + png_chunk(b"IEND", b""),
+            id="png-bad-zlib",
+        ),
+        pytest.param(b"RIFF\xff\x00\x00\x00WEBPVP8X", id="webp-size-past-end"),
+        pytest.param(b"RIFF\x14\x00\x00\x00WEBPEXIF\xff\x00\x00\x00abcd", id="webp-chunk-past-end"),
+        pytest.param(b"GIF89a\x01\x00\x01\x00\x00\x00\x00\x21\xff\x0b", id="gif-truncated"),
+        pytest.param(b"II*\x00\x08\x00\x00\x00\xff\xff", id="tiff-absurd-count"),
+    ],
+)
+def test_hostile_containers_raise_metadata_error(data: bytes) -> None:
+    with pytest.raises(MetadataError, match=r"^bad: cannot parse metadata safely"):
+        read_location(data, Path("bad"))
+
+
+def test_png_bomb_text_chunk_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("assets_tool.metadata_png._MAX_TEXT", 1 << 20)
+    bomb = zlib.compress(b"\x00" * (2 << 20), 9)
+    data = _png_with(png_chunk(b"zTXt", b"Comment\x00\x00" + bomb))
+    with pytest.raises(MetadataError, match="absurd size"):
+        read_location(data, Path("bad"))
