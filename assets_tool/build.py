@@ -20,7 +20,7 @@ from .collect import Collection, Post, Resolved, collect, rewritable
 from .config import Config
 from .config import load as load_config
 from .errors import AssetsToolError, ImageError
-from .metadata import is_lfs_pointer, strip_location
+from .metadata import audit_paths, is_lfs_pointer, strip_location
 from .models import ImageInfo, ImageRef, RefKind, Variant, VariantSet
 from .render import (
     EncodeSettings,
@@ -101,7 +101,22 @@ def build_site(
                 AssetsToolError(manifest.path, f"cannot write ({exc.strerror})", "check the folder")
             )
     _rewrite_posts(collection, variant_sets, config, mode, report, revert=False)
+    if config.strip_location:
+        _audit_published(collection.site.root, report)
     return report
+
+
+def _audit_published(root: Path, report: BuildReport) -> None:
+    """List every other image under the site that still carries location (it is published)."""
+    handled = {path.resolve() for path in report.files_written}
+    for found in audit_paths([root]):
+        if isinstance(found, AssetsToolError) or found.path.resolve() in handled:
+            continue
+        where = ", ".join(f.where for f in found.findings) or found.unchecked
+        report.location_left.append(
+            f"{found.path}: not referenced by any post but published with location ({where}); "
+            f"run `assets-tool strip {found.path}`"
+        )
 
 
 def _render_all(
@@ -422,4 +437,4 @@ def check_posts(root: Path, config: Config | None = None) -> list[str]:
     for path in report.files_written:
         missing = path.resolve().is_relative_to(variants)
         lines.append(f"{path}: {'variant missing' if missing else 'location data'}; {fix}")
-    return lines + [error.message for error in report.errors]
+    return lines + report.location_left + [error.message for error in report.errors]

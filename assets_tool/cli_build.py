@@ -76,7 +76,7 @@ def build(
         mode = BuildMode(dry_run=dry_run, check=check, revert=revert)
         report = _run_with_progress(site, config, mode)
     _print_report(report, mode, as_json)
-    failed = bool(report.errors) or (check and report.changed)
+    failed = bool(report.errors) or (check and (report.changed or bool(report.location_left)))
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
@@ -118,6 +118,8 @@ def _print_report(report: BuildReport, mode: BuildMode, as_json: bool) -> None:
             click.echo(f"would rewrite: {path}")
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
+    for line in report.location_left:
+        click.echo(f"warning: {line}", err=True)
     click.echo(report.summary(), err=True)
 
 

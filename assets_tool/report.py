@@ -24,6 +24,8 @@ class BuildReport:
     posts_changed: list[Path] = field(default_factory=list)
     files_written: list[Path] = field(default_factory=list)  # variants and stripped originals
     diffs: list[str] = field(default_factory=list)  # unified diffs, filled in dry-run
+    # published images the posts do not reference that still carry location (`path: where`)
+    location_left: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -51,6 +53,7 @@ class BuildReport:
             "files_written": [str(p) for p in self.files_written],
             "skipped": self.skipped,
             "notes": self.notes,
+            "location_left": self.location_left,
             "errors": [e.message for e in self.errors],
         }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -150,6 +151,38 @@ def test_check_fails_before_build(example_site: Path) -> None:
     assert result.returncode == 1
     assert "would rewrite:" in result.stdout
     assert tree_digest(example_site) == snapshot
+
+
+def test_audit_lists_the_photos_before_build_and_passes_after(tmp_path: Path) -> None:
+    from examples.make_site import make_site, photo_gps
+
+    site = tmp_path / "site"
+    make_site(site)
+    before = run_cli("audit", site)
+    assert before.returncode == 1
+    for n in range(1, 8):
+        lat, lon = photo_gps(n)
+        line = next(x for x in before.stdout.splitlines() if f"jenson/{n}.jpg" in x)
+        shown = [float(x) for x in re.findall(r"-?\d+\.\d{4,}", line)]
+        assert shown == pytest.approx([lat, lon], abs=1e-5), line
+    assert run_cli("build", site).returncode == 0
+    after = run_cli("audit", site)
+    assert after.returncode == 0, after.stdout
+
+
+def test_check_fails_on_a_published_image_no_post_references(built: dict[str, object]) -> None:
+    from examples.photogen import make_photo
+
+    site = built["site"]
+    assert isinstance(site, Path)
+    stray = site / "assets/img/stray.jpg"
+    stray.write_bytes(make_photo(320, 240, seed=9))
+    try:
+        result = run_cli("build", site, "--check")
+        assert result.returncode == 1
+        assert "stray.jpg" in result.stderr and "assets-tool strip" in result.stderr
+    finally:
+        stray.unlink()
 
 
 def test_scan_lists_each_reference_with_location(example_site: Path) -> None:
