@@ -30,8 +30,8 @@ test: $(BIN)/assets-tool lint
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/assets-tool
-	$(BIN)/pip install -q -e '.[bench]'
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/build_speed.py
+	$(BIN)/python benchmarks/encoders.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
