@@ -145,7 +145,11 @@ def check_images(
         data = staged_bytes(repo, item.name) if item.partial else _read(item, result)
         if data is None or _unverifiable(item, data, result):
             continue
-        report = read_location(data, item.path)
+        try:
+            report = read_location(data, item.path)
+        except AssetsToolError as error:  # metadata too broken to parse safely
+            result.problems.append(Problem(item.name, f"cannot verify: {_what(error)}"))
+            continue
         if report.findings:
             found = "; ".join(f"{f.where} ({f.detail})" for f in report.findings)
             fix = f"run `assets-tool strip {item.name}` and stage it again"

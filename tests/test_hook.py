@@ -558,3 +558,41 @@ def test_staged_file_deleted_from_the_tree_and_staged_symlinks(repo: Path) -> No
     assert [str(p) for p in result.problems] == [
         "gone.jpg: staged, but deleted from the working tree; restore it or unstage it"
     ]
+
+
+def test_unparsable_metadata_is_reported_and_the_other_files_still_checked(tmp_path: Path) -> None:
+    broken = bytearray(gps_jpeg())
+    at = broken.index(b"Exif\x00\x00") + 6 + 4  # the offset of IFD0 in the TIFF header
+    broken[at : at + 4] = b"\xff\xff\xff\x7f"
+    (tmp_path / "broken.jpg").write_bytes(bytes(broken))
+    (tmp_path / "gps.jpg").write_bytes(gps_jpeg())
+    candidates = hook.given_candidates(["broken.jpg", "gps.jpg"], tmp_path)
+    problems = hook.check_images(tmp_path, candidates, max_untracked=0).problems
+    assert [(p.path, p.reason.split(":")[0]) for p in problems] == [
+        ("broken.jpg", "cannot verify"),
+        ("gps.jpg", "location data"),
+    ]
+    assert (tmp_path / "broken.jpg").read_bytes() == bytes(broken)
+
+
+def test_hook_falls_back_to_path_and_blocks_when_the_tool_is_gone(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "blog")
+    hook_install.install(repo, tool=str(tmp_path / "moved" / "assets-tool"))
+    (repo / "photo.jpg").write_bytes(gps_jpeg())
+    git(repo, "add", "photo.jpg")
+    tool_dir = str(Path(hook_install.tool_command()).parent)
+    for path, expected in (
+        (f"{tool_dir}:/usr/bin:/bin", "location data removed"),
+        ("/usr/bin:/bin", "assets-tool not found"),
+    ):
+        env = {**os.environ, "PATH": path}
+        result = subprocess.run(
+            ["git", "commit", "-m", "x"],
+            cwd=repo,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+        assert result.returncode != 0 and expected in result.stdout, result.stdout
