@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import struct
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -46,6 +47,7 @@ _HEIF_BRANDS = {
     b"avis",
 }
 
+_PARSE_ERRORS = (struct.error, ValueError, IndexError, KeyError, OverflowError)
 Stripper = Callable[[bytes, Path, bool], tuple[Findings, bytes]]
 
 
@@ -88,7 +90,11 @@ def _strippers() -> dict[str, Stripper]:
 
 
 def _unsupported(kind: str) -> str:
-    return f"{kind} is not supported, location not checked; convert it to JPEG to publish it"
+    if kind == "HEIF":
+        fix = "install pillow-heif (`pip install 'assets-tool[heif]'`) or convert it to JPEG"
+    else:
+        fix = "convert it to JPEG, PNG or WebP to publish it"
+    return f"{kind} is not supported, location not checked; {fix}"
 
 
 def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport, bytes | None]:
@@ -106,14 +112,7 @@ def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport,
         if stripper is None:
             return LocationReport(path, tuple(heif_findings(data, path))), None
         findings, out = stripper(data, path, everything)
-    except MetadataError:
-        raise
-    except (
-        ValueError,
-        IndexError,
-        KeyError,
-        OverflowError,
-    ) as error:  # struct & slicing on hostile data
+    except _PARSE_ERRORS as error:  # a hostile offset our own checks did not foresee
         raise bad(path, f"{type(error).__name__}: {error}") from None
     return LocationReport(path, tuple(findings)), out
 

@@ -31,6 +31,7 @@ class Segment:
     end: int
 
     def payload(self, data: bytes) -> bytes:
+        """Return the bytes after the marker and length."""
         return data[self.start + 4 : self.end]
 
 
@@ -126,49 +127,42 @@ class JpegStripper:
         """Return the stripped file (findings are left in `self.findings`)."""
         layout = parse(self.data, self.path)
         mpf = next((s for s in layout.segments if _kind(self.data, s) == "mpf"), None)
-        images = self._mpf_images(mpf, layout.image[1]) if mpf else []
+        images, primaries = self._mpf_images(mpf, layout.image[1]) if mpf else ([], [])
         primary, mpf_pos = self._image(layout, "")
-        covered = [(s, e) for s, e, _ in images]
-        self._trailer(layout.image[1], covered)
+        self._trailer(layout.image[1], [(start, end) for start, end, _ in images])
         out = bytearray(primary)
         if mpf is None or mpf_pos is None:
             return bytes(out)
-        base = mpf_pos + 8
-        tiff = Tiff(self.data[mpf.start + 8 : mpf.end], self.path)
-        entry = tiff.find(0xB002)
-        assert entry is not None  # _mpf_images checked it
+        # MPF offsets count from the MPF TIFF header; rewrite every entry for the new layout
+        base, order = mpf_pos + 8, "<" if self.data[mpf.start + 8] == 0x49 else ">"
         for index, (start, end, at) in enumerate(images):
+            label = f"MPF image {index + 2} "
             sub = JpegStripper(self.data, self.path, self.everything)
             sub_layout = parse(self.data, self.path, start, end)
-            body, _ = sub._image(sub_layout, f"MPF image {index + 2} ")
+            body, _ = sub._image(sub_layout, label)
             self.findings += sub.findings
-            if sub_layout.image[1] < end and self.data[sub_layout.image[1] : end].strip(
-                b"\x00\xff"
-            ):
-                self.findings.append(
-                    LocationFinding(f"MPF image {index + 2} trailer", "unknown data")
-                )
-            struct.pack_into(tiff.order + "II", out, base + at + 4, len(body), len(out) - base)
+            if self.data[sub_layout.image[1] : end].strip(b"\x00\xff"):
+                self.findings.append(LocationFinding(label + "trailer", "unknown data"))
+            struct.pack_into(order + "II", out, base + at + 4, len(body), len(out) - base)
             out += body
-        for k in range(entry.count // 16):
-            at = entry.value_pos + 16 * k
-            if tiff.u32(at + 8) == 0:
-                struct.pack_into(tiff.order + "I", out, base + at + 4, len(primary))
+        for at in primaries:
+            struct.pack_into(order + "I", out, base + at + 4, len(primary))
         return bytes(out)
 
-    def _mpf_images(self, mpf: Segment, eoi: int) -> list[tuple[int, int, int]]:
-        """Return (start, end, entry offset in the MPF block) of every secondary image."""
+    def _mpf_images(self, mpf: Segment, eoi: int) -> tuple[list[tuple[int, int, int]], list[int]]:
+        """Return (start, end, entry offset) of each secondary image, and the primary's entries."""
         tiff = Tiff(self.data[mpf.start + 8 : mpf.end], self.path)
         entry = tiff.find(0xB002)
         raw = tiff.value(entry) if entry else None
         if entry is None or raw is None or entry.count % 16:
             raise bad(self.path, "MPF segment has no readable image list")
-        images = []
+        images, primaries = [], []
         base = mpf.start + 8
         for k in range(entry.count // 16):
             at = entry.value_pos + 16 * k
             size, offset = tiff.u32(at + 4), tiff.u32(at + 8)
             if offset == 0:
+                primaries.append(at)
                 continue
             start = base + offset
             if (
@@ -179,7 +173,7 @@ class JpegStripper:
             ):
                 raise bad(self.path, f"MPF image {k + 1} lies outside the file")
             images.append((start, start + size, at))
-        return images
+        return images, primaries
 
     def _trailer(self, eoi: int, covered: list[tuple[int, int]]) -> None:
         """Report data after EOI that no MPF entry accounts for."""

@@ -46,6 +46,7 @@ class Ifd:
 
     @property
     def end(self) -> int:
+        """Return the offset one past the table's next-IFD pointer."""
         return self.pos + 2 + 12 * len(self.entries) + 4
 
 
@@ -68,9 +69,11 @@ class Tiff:
             chain += 1
 
     def u16(self, pos: int) -> int:
+        """Read an unsigned 16-bit value in the block's byte order."""
         return int(struct.unpack_from(self.order + "H", self.data, pos)[0])
 
     def u32(self, pos: int) -> int:
+        """Read an unsigned 32-bit value in the block's byte order."""
         return int(struct.unpack_from(self.order + "I", self.data, pos)[0])
 
     def _read_ifd(self, name: str, pos: int, seen: set[int]) -> Ifd:
