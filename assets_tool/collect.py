@@ -56,7 +56,7 @@ def collect(root: Path, config: Config) -> Collection:
     collection = Collection(site)
     for path in find_posts(site, config):
         try:
-            post = read_post(path)
+            post = read_post(path, site.url)
         except AssetsToolError as error:
             collection.errors.append(error)
             continue
@@ -74,7 +74,7 @@ def collect(root: Path, config: Config) -> Collection:
     return collection
 
 
-def read_post(path: Path) -> Post:
+def read_post(path: Path, site_url: str = "") -> Post:
     """Read and scan one post, keeping its characters exactly (no newline translation)."""
     try:
         text = path.read_bytes().decode("utf-8")
@@ -85,7 +85,7 @@ def read_post(path: Path) -> Post:
             path, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8"
         ) from exc
     markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
-    return Post(path, text, scan_text(text, path, markdown=markdown))
+    return Post(path, text, scan_text(text, path, markdown=markdown, site_url=site_url))
 
 
 def rewritable(ref: ImageRef) -> bool:

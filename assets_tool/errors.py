@@ -31,6 +31,10 @@ class ConfigError(AssetsToolError):
     """A setting is unknown, mistyped or out of range."""
 
 
+class ScanError(AssetsToolError):
+    """A post cannot be scanned reliably (bad front matter, damaged generated markup)."""
+
+
 class ResolveError(AssetsToolError):
     """A reference points to a missing file or outside the site."""
 

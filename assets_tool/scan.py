@@ -18,10 +18,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .errors import ScanError
 from .models import ImageRef, RefKind, SkipReason
 from .scan_html import find_img_refs
 from .scan_markdown import Definition, code_regions, definitions, find_markdown_refs
-from .scan_regions import Regions, ScanError, skipped_regions
+from .scan_regions import Regions, skipped_regions
 
 __all__ = [
     "ScanError",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import re
 
-from .errors import AssetsToolError
 from .models import SkipReason
 
 # Comments, raw-text elements and the Liquid blocks Jekyll posts use for code and comments.
@@ -13,10 +12,6 @@ _SKIPPED = re.compile(
     r"<!--|<(script|style|pre|code|template|textarea)(?=[\s/>])|\{%-?\s*(highlight|comment)\b",
     re.IGNORECASE,
 )
-
-
-class ScanError(AssetsToolError):
-    """A post cannot be scanned reliably (bad front matter, damaged generated markup)."""
 
 
 class Regions:
