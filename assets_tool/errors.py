@@ -45,3 +45,7 @@ class ImageError(AssetsToolError):
 
 class MetadataError(AssetsToolError):
     """An image's metadata cannot be parsed safely, so it is left untouched."""
+
+
+class HookError(AssetsToolError):
+    """Git or a hook file is not in the state the hook commands need."""

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import AssetsToolError
+from .errors import HookError
 
 HOOK_NAME = "pre-commit"
 CHAINED_SUFFIX = ".assets-tool-chained"
@@ -54,10 +54,6 @@ fi
 "$tool" hook strip-location && "$tool" hook check-images
 {end}
 """
-
-
-class HookError(AssetsToolError):
-    """Git or a hook file is not in the state the hook commands need."""
 
 
 @dataclass(frozen=True)
