@@ -25,7 +25,12 @@ def _kinds(report: LocationReport) -> str:
     kinds: list[str] = []
     for finding in report.findings:
         words = finding.where.split(" ")
-        kind = " ".join(words[:-1]) if len(words) > 1 and ":" in words[-1] else finding.where
+        if "IPTC" in words:  # one entry for all of a block's IPTC datasets
+            kind = " ".join(words[: words.index("IPTC") + 1])
+        elif len(words) > 1 and ":" in words[-1]:  # one entry per XMP packet
+            kind = " ".join(words[:-1])
+        else:
+            kind = finding.where
         if kind not in kinds:
             kinds.append(kind)
     return ", ".join(kinds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .metadata_report import Findings, LocationFinding, bad
-from .metadata_xmp import xmp_findings
+from .metadata_xmp import strip_xmp, xmp_findings
 
 XMP_APP = b"XMP DataXMP"
 _LOOP_APPS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")
@@ -63,10 +63,14 @@ def strip_gif(data: bytes, path: Path, everything: bool) -> tuple[Findings, byte
         if raw[:2] == b"\x21\xff" and raw[3:14] == XMP_APP:
             body = raw[14:]
             magic = body.rfind(b"\x01\xff\xfe")
-            found = xmp_findings(body[: magic if magic >= 0 else len(body)], path)
+            if magic < 0:
+                raise bad(path, "GIF XMP extension lacks its closing magic trailer")
+            found = xmp_findings(body[:magic], path)
             findings += found
-            if found or everything:
+            if everything:
                 raw = b""
+            elif found:  # the packet is stored raw; the magic trailer makes it valid sub-blocks
+                raw = raw[:14] + strip_xmp(body[:magic], path) + body[magic:]
         elif everything and _descriptive(raw):
             raw = b""
         out += raw

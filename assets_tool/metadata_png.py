@@ -8,12 +8,13 @@ import struct
 import zlib
 from pathlib import Path
 
-from .metadata_iptc import iptc_findings, irb_findings
+from .metadata_iptc import PHOTOSHOP, iptc_findings, irb_findings
 from .metadata_report import Findings, LocationFinding, bad, short
 from .metadata_tiff import Tiff, exif_findings, minimal_exif, strip_exif
 from .metadata_xmp import strip_xmp, xmp_findings
 
 XMP_KEY = b"XML:com.adobe.xmp"
+XMP_SIG = b"http://ns.adobe.com/xap/1.0/\x00"
 # chunks --all keeps: what decoding, colour and animation need
 _PIXEL_CHUNKS = {
     b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"iCCP", b"sRGB", b"gAMA", b"cHRM", b"sBIT",
@@ -86,27 +87,30 @@ def _raw_profile(text: bytes, path: Path) -> bytes:
         raise bad(path, f"PNG raw profile is not hex ({error})") from None
 
 
+def _profile_findings(profile: bytes, where: str, path: Path) -> Findings:
+    """Read an ImageMagick raw profile by its content (writers disagree on what each holds)."""
+    for prefix in (b"Exif\x00\x00", XMP_SIG, PHOTOSHOP):
+        if profile.startswith(prefix):
+            profile = profile[len(prefix) :]
+    if profile[:4] in (b"II*\x00", b"MM\x00*"):
+        return exif_findings(profile, path, where + " EXIF")
+    if profile[:4] == b"8BIM":
+        return irb_findings(profile, path, where + " ")
+    if profile[:1] == b"\x1c":
+        return iptc_findings(profile, path, where + " ")
+    if b"<x:xmpmeta" in profile or b"<rdf:RDF" in profile:
+        return xmp_findings(profile, path, where)
+    return []
+
+
 def _text_findings(kind: bytes, body: bytes, path: Path) -> Findings:
     key, text, _ = _text(kind, body, path)
     name = key.decode("latin-1")
     if key == XMP_KEY:
         return xmp_findings(text, path)
     if key.lower().startswith(b"raw profile type "):
-        profile, what = _raw_profile(text, path), key[17:].lower()
-        where = f"PNG raw profile {what.decode('latin-1')}"
-        if what in (b"exif", b"app1"):
-            start = profile.find(b"Exif\x00\x00")
-            block = profile[start + 6 :] if start >= 0 else profile
-            return (
-                exif_findings(block, path, where + " EXIF") if block[:2] in (b"II", b"MM") else []
-            )
-        if what == b"xmp":
-            return xmp_findings(profile, path, where)
-        if what == b"iptc":
-            return iptc_findings(profile, path, where + " ")
-        if what == b"8bim":
-            return irb_findings(profile, path, where + " ")
-        return []
+        profile, what = _raw_profile(text, path), key[17:].decode("latin-1").lower()
+        return _profile_findings(profile, f"PNG raw profile {what}", path)
     if _LOCATION_KEY.fullmatch(key):
         return [LocationFinding(f"PNG text {name}", short(text.decode("utf-8", "replace")))]
     return []

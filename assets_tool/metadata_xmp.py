@@ -19,6 +19,7 @@ LOCATION_PROPERTIES: dict[str, str] = {
     "http://iptc.org/std/Iptc4xmpExt/2008-02-29/": r"LocationShown|LocationCreated",
     "http://www.dji.com/drone-dji/1.0/": r"Gps[A-Za-z0-9_]*|AbsoluteAltitude|RelativeAltitude",
     "http://ns.google.com/photos/1.0/camera/": r"Gps[A-Za-z0-9_]*",
+    "http://ns.adobe.com/xmp/1.0/DynamicMedia/": r"shotLocation",
 }
 _PREFIXES = {
     "http://ns.adobe.com/exif/1.0/": "exif",
@@ -27,6 +28,7 @@ _PREFIXES = {
     "http://iptc.org/std/Iptc4xmpExt/2008-02-29/": "Iptc4xmpExt",
     "http://www.dji.com/drone-dji/1.0/": "drone-dji",
     "http://ns.google.com/photos/1.0/camera/": "GCamera",
+    "http://ns.adobe.com/xmp/1.0/DynamicMedia/": "xmpDM",
 }
 EXT_SIG = b"http://ns.adobe.com/xmp/extension/\x00"  # JPEG ExtendedXMP chunks start so
 # words that reveal location in a packet we could not parse

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import subprocess
 import zlib
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from PIL import Image
 
 from assets_tool.errors import MetadataError
-from assets_tool.metadata import read_location, strip_location
+from assets_tool.metadata import read_location, strip_file, strip_location
 
 from .test_metadata_fixtures import (
     XMP_FULL,
@@ -236,3 +237,42 @@ def test_png_bomb_text_chunk_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
     data = _png_with(png_chunk(b"zTXt", b"Comment\x00\x00" + bomb))
     with pytest.raises(MetadataError, match="absurd size"):
         read_location(data, Path("bad"))
+
+
+WRITE_LOCATION = [
+    "-GPSLatitude=36.1",
+    "-GPSLatitudeRef=N",
+    "-GPSLongitude=115.1",
+    "-GPSLongitudeRef=W",
+    "-XMP:City=Las Vegas",
+    "-XMP:CountryCode=US",
+    "-XMP-iptcExt:LocationShownCity=Paradise",
+    "-XMP-xmpDM:ShotLocation=Studio",
+    "-IPTC:City=Las Vegas",
+    "-IPTC:Country-PrimaryLocationName=USA",
+    "-Orientation#=6",
+    "-XMP-dc:Title=kept",
+]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [("JPEG", "a.jpg"), ("PNG", "a.png"), ("WEBP", "a.webp"), ("TIFF", "a.tif"), ("GIF", "a.gif")],
+)
+def test_location_written_by_exiftool_is_stripped(tmp_path: Path, fmt: str, name: str) -> None:
+    path = tmp_path / name
+    buffer = io.BytesIO()
+    picture().save(buffer, fmt, **({"lossless": True} if fmt == "WEBP" else {}))
+    path.write_bytes(buffer.getvalue())
+    subprocess.run(
+        ["exiftool", "-q", "-q", "-overwrite_original", *WRITE_LOCATION, str(path)], check=True
+    )
+    before = path.read_bytes()
+    assert "Las Vegas" in exiftool_location(path) or "36 deg" in exiftool_location(path)
+    assert strip_file(path) is True
+    assert exiftool_location(path) == ""
+    assert "kept" in exiftool(path, "-XMP-dc:Title")
+    if fmt != "GIF":  # GIF has no EXIF; exiftool puts Orientation in XMP there
+        assert "Rotate 90 CW" in exiftool(path, "-IFD0:Orientation")
+    assert _frames(path.read_bytes()) == _frames(before)
+    assert strip_file(path) is False
