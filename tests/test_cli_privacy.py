@@ -192,3 +192,13 @@ def test_end_to_end_on_a_12_mp_photo(tmp_path: Path) -> None:
     assert os.stat(path).st_mode & 0o777 == mode
     audit = subprocess.run([str(VENV_CLI), "audit", str(tmp_path)], capture_output=True, text=True)
     assert audit.returncode == 0 and "0 with location" in audit.stdout
+
+
+def test_strip_walks_a_directory_and_skips_non_images(site: Path) -> None:
+    code, out, err = _run("strip", str(site / "assets"))
+    assert code == 1
+    assert err.startswith(f"error: {site / 'assets' / 'img' / 'pointer.jpg'}: cannot verify")
+    assert out.count("stripped location:") == 3
+    assert (site / "assets" / "img" / "logo.svg").read_text().startswith("<svg")
+    code, out, _ = _run("audit", str(site / "assets"))
+    assert "0 with location" in out and code == 1  # the LFS pointer still cannot be verified

@@ -304,3 +304,22 @@ def test_mpf_entry_pointing_into_the_primary_raises() -> None:
     struct.pack_into(">I", data, entries + 16 + 8, data.index(b"\xff\xd8\xff\xd9 not") - base)
     with pytest.raises(MetadataError, match="MPF image 2"):
         read_location(bytes(data), P)
+
+
+def test_pillow_written_mpo_keeps_both_frames(tmp_path: Path) -> None:
+    from .test_metadata_fixtures import exif_block, picture
+
+    first, second = picture(), picture((40, 30)).transpose(Image.Transpose.FLIP_TOP_BOTTOM)
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second], exif=exif_block())
+    data = buffer.getvalue()
+    assert "MPF image 2 EXIF GPS" in [f.where for f in read_location(data, P).findings]
+    out = strip_location(data, P)
+    path = _write(tmp_path, out, "a.mpo")
+    assert exiftool_location(path) == ""
+    decoded = Image.open(path)
+    original = Image.open(io.BytesIO(data))
+    for frame in (0, 1):
+        decoded.seek(frame)
+        original.seek(frame)
+        assert decoded.convert("RGB").tobytes() == original.convert("RGB").tobytes()
