@@ -68,7 +68,8 @@ class SourceJob:
     assumed: bool = False  # --check: variants not encoded; assume every planned one is kept
 
 
-Progress = Callable[[int], None]
+# called with (images finished so far, images in all) each time one finishes
+Progress = Callable[[int, int], None]
 
 # the lightbox link Chirpy itself puts around images; href is set to the largest variant
 LIGHTBOX_LINK: tuple[tuple[str, str | None], ...] = (("class", "popup img-link"),)
@@ -138,6 +139,16 @@ def _render_all(
     pool: Executor | None = executor
     in_flight: list[tuple[SourceJob, Future[dict[str, bytes]] | None]] = []
     limit = 2 * _worker_count(config)
+    total = len(collection.by_source())
+    finished = 0
+
+    def finish_next() -> None:
+        nonlocal finished
+        _finish(*in_flight.pop(0), folder, prefix, manifest, mode, report, sets)
+        finished += 1
+        if on_progress:
+            on_progress(finished, total)
+
     try:
         for job in jobs:
             names = [v.name for v in job.plan.variants]
@@ -151,11 +162,9 @@ def _render_all(
                     pool = _default_pool(config)
                 in_flight.append((job, pool.submit(encode, job.data, job.path, job.plan, settings)))
             while len(in_flight) >= limit or (in_flight and in_flight[0][1] is None):
-                _finish(
-                    *in_flight.pop(0), folder, prefix, manifest, mode, report, sets, on_progress
-                )
+                finish_next()
         while in_flight:
-            _finish(*in_flight.pop(0), folder, prefix, manifest, mode, report, sets, on_progress)
+            finish_next()
     finally:
         if own_pool and pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -249,7 +258,6 @@ def _finish(
     mode: BuildMode,
     report: BuildReport,
     sets: dict[int, VariantSet],
-    on_progress: Progress | None,
 ) -> None:
     """Publish one source's encoded variants and hand each reference its VariantSet."""
     try:
@@ -267,9 +275,6 @@ def _finish(
             )
         )
         return
-    finally:
-        if on_progress:
-            on_progress(1)
     _publish_original(job, mode, report)
     for item in job.items:
         shown = set(job.widths[id(item.ref)])

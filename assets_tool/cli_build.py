@@ -92,11 +92,11 @@ def _csv(value: str | None, kind: type) -> tuple[Any, ...] | None:
 def _run_with_progress(site: Path, config: Config, mode: BuildMode) -> BuildReport:
     if not sys.stderr.isatty():
         return build_site(site, config, mode)
-    with click.progressbar(length=0, label="images", file=sys.stderr) as bar:
+    with click.progressbar(length=1, label="images", file=sys.stderr) as bar:
 
-        def advance(count: int) -> None:
-            bar.length = (bar.length or 0) + count
-            bar.update(count)
+        def advance(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
 
         return build_site(site, config, mode, on_progress=advance)
 
