@@ -15,7 +15,7 @@ from PIL import Image, ImageOps
 from tests.helpers import elements, image_urls, run_cli, tree_digest
 
 POST = "_posts/2025-01-06-ces-2025-keynote-1.md"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "2025-01-06-ces-2025-keynote-1.md"
+SEED = Path(__file__).resolve().parents[1] / "examples" / "site" / POST  # the seed post, verbatim
 
 
 def _pixels(path: Path) -> bytes:

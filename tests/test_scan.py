@@ -19,7 +19,7 @@ from assets_tool.scan import (
 )
 
 POST = Path("_posts/2025-01-06-post.md")
-SEED = Path("/work/shared/seed/2025-01-06-ces-2025-keynote-1.md")
+SEED = Path(__file__).resolve().parents[1] / "examples/site/_posts/2025-01-06-ces-2025-keynote-1.md"
 
 
 def refs(text: str, markdown: bool = True, site_url: str = "") -> tuple[ImageRef, ...]:
