@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,9 @@ import exifread
 
 from .metadata_makernote import MAKER_NOTE, VendorIfd, drop_entry, locate, visit
 from .metadata_report import Findings, LocationFinding, bad
+
+# exifread warns about every odd field on stderr; its verdict reaches us as data, not logs
+logging.getLogger("exifread").addHandler(logging.NullHandler())
 
 GPS_POINTER = 0x8825
 EXIF_POINTER = 0x8769

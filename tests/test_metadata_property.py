@@ -147,3 +147,50 @@ def test_exiftool_agrees_on_random_files(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "p.jpg"
     path.write_bytes(strip_location(data, path))
     assert exiftool_location(path) == ""
+
+
+def _seed_files() -> list[bytes]:
+    from .test_metadata_fixtures import (
+        gif_with_xmp,
+        jpeg,
+        png_with_location,
+        tiff_with_location,
+        webp_with_location,
+    )
+
+    located = insert_segments(jpeg(), xmp_segment(), app13())
+    return [
+        mpf_jpeg(located, jpeg(size=(8, 8))),
+        png_with_location(),
+        webp_with_location(),
+        tiff_with_location(),
+        gif_with_xmp(),
+    ]
+
+
+SEEDS = _seed_files()
+
+
+@st.composite
+def corrupted(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from(SEEDS)))
+    for _ in range(draw(st.integers(1, 8))):
+        at = draw(st.integers(0, min(len(data), 4096) - 1))
+        data[at] = draw(st.integers(0, 255))
+    if draw(st.booleans()):
+        del data[draw(st.integers(8, len(data))) :]
+    return bytes(data)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(corrupted())
+def test_corrupt_metadata_raises_metadata_error_or_strips_cleanly(data: bytes) -> None:
+    from assets_tool.errors import MetadataError
+
+    path = Path("fuzz")
+    try:
+        out = strip_location(data, path)
+    except MetadataError as error:
+        assert error.path == path and "fuzz: " in error.message
+        return
+    assert read_location(out, path).findings == ()
