@@ -71,6 +71,8 @@ class Tiff:
             ifd = self._read_ifd(f"IFD{chain}", offset, seen)
             offset = self.u32(ifd.end - 4)
             chain += 1
+            if offset + 2 > len(data):
+                break  # some cameras write junk next-IFD pointers; nothing lies out there
 
     def u16(self, pos: int) -> int:
         """Read an unsigned 16-bit value in the block's byte order."""

@@ -156,6 +156,14 @@ def test_hostile_exif_raises_and_names_the_file(name: str) -> None:
         strip_location(data, Path("evil.jpg"))
 
 
+def test_junk_next_ifd_pointer_is_tolerated() -> None:
+    block = bytearray(build_tiff({"IFD0": [ORIENT6, (0x8825, 4, 1, "GPS")], "GPS": gps_entries()}))
+    struct.pack_into(">I", block, 8 + 2 + 24, 0xFFFFFFF0)  # IFD0's next pointer
+    data = _exif_jpeg(bytes(block))
+    assert [f.where for f in read_location(data, P).findings] == ["EXIF GPS"]
+    assert read_location(strip_location(data, P), P).findings == ()
+
+
 def test_gps_pointer_to_nowhere_is_still_removed() -> None:
     block = build_tiff({"IFD0": [ORIENT6, (0x8825, 4, 1, b"\x7f\x00\x00\x00")]})
     data = _exif_jpeg(block)
