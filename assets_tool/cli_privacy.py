@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from .cli_common import EXIT_FAILED, EXIT_OK, emit_json, print_error
+from .cli_common import EXIT_FAILED, EXIT_OK, emit_json, guarded, print_error
 from .errors import AssetsToolError
 from .metadata import (
     LocationReport,
@@ -54,6 +54,11 @@ def strip_command(paths: tuple[Path, ...], everything: bool) -> None:
     Prints each file it changed and exits 1 when it changed any (the pre-commit fixer
     convention), or when a file could not be checked; 0 when every file was clean.
     """
+    with guarded():
+        _strip(paths, everything)
+
+
+def _strip(paths: tuple[Path, ...], everything: bool) -> None:
     changed = failed = clean = 0
     for path in image_files(paths):
         try:
@@ -86,6 +91,11 @@ def audit_command(paths: tuple[Path, ...], as_json: bool) -> None:
     [{"where", "detail"}]}], "unchecked": [{"path", "reason"}], "errors": [{"path",
     "message"}], "totals": {"checked", "with_location", "unchecked", "errors"}}.
     """
+    with guarded():
+        _audit(paths, as_json)
+
+
+def _audit(paths: tuple[Path, ...], as_json: bool) -> None:
     checked: list[Path] = []
     files: list[dict[str, Any]] = []
     unchecked: list[dict[str, str]] = []
