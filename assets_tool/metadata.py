@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import AssetsToolError, MetadataError
-from .metadata_heif import heif_findings, heif_readable
 from .metadata_jpeg import strip_jpeg
 from .metadata_report import Findings, LocationFinding, LocationReport, bad
 
@@ -78,11 +77,13 @@ def image_kind(data: bytes) -> str | None:
 
 
 def _strippers() -> dict[str, Stripper]:
-    from . import metadata_gif, metadata_png, metadata_riff, metadata_tiff_file
+    from . import metadata_gif, metadata_heif, metadata_png, metadata_riff, metadata_tiff_file
 
     return {
         "JPEG": strip_jpeg,
         "GIF": metadata_gif.strip_gif,
+        "AVIF": metadata_heif.strip_heif,
+        "HEIF": metadata_heif.strip_heif,
         "PNG": metadata_png.strip_png,
         "WebP": metadata_riff.strip_webp,
         "TIFF": metadata_tiff_file.strip_tiff,
@@ -90,27 +91,21 @@ def _strippers() -> dict[str, Stripper]:
 
 
 def _unsupported(kind: str) -> str:
-    if kind == "HEIF":
-        fix = "install pillow-heif (`pip install 'assets-tool[heif]'`) or convert it to JPEG"
-    else:
-        fix = "convert it to JPEG, PNG or WebP to publish it"
+    fix = "convert it to JPEG, PNG, WebP or AVIF to publish it"
     return f"{kind} is not supported, location not checked; {fix}"
 
 
-def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport, bytes | None]:
-    """Run the container's stripper; return the report and the stripped bytes (None: read-only)."""
+def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport, bytes]:
+    """Run the container's stripper; return the report and the stripped bytes."""
     if is_lfs_pointer(data):
         return LocationReport(path, (), LFS_UNCHECKED), data
     kind = image_kind(data)
     if kind is None:
         raise MetadataError(path, "not an image (unknown content)", "pass only image files")
     stripper = _strippers().get(kind)
-    readable = kind in ("AVIF", "HEIF") and heif_readable(kind)
-    if stripper is None and not readable:
+    if stripper is None:
         return LocationReport(path, (), _unsupported(kind)), data
     try:
-        if stripper is None:
-            return LocationReport(path, tuple(heif_findings(data, path))), None
         findings, out = stripper(data, path, everything)
     except _PARSE_ERRORS as error:  # a hostile offset our own checks did not foresee
         raise bad(path, f"{type(error).__name__}: {error}") from None
@@ -131,13 +126,7 @@ def _strip(data: bytes, path: Path, everything: bool) -> tuple[LocationReport, b
     report, out = _process(data, path, everything)
     if report.unchecked is not None:
         raise MetadataError(path, report.unchecked.partition(";")[0], _fix(report.unchecked))
-    if out is None and (report.findings or everything):
-        raise MetadataError(
-            path,
-            f"{image_kind(data)} metadata cannot be rewritten losslessly by assets-tool yet",
-            "remove it with `exiftool -gps:all= -xmp:all= FILE` or re-export without location",
-        )
-    if out is None or (not everything and not report.findings) or out == data:
+    if (not everything and not report.findings) or out == data:
         return report, data
     return report, out
 

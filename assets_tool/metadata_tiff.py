@@ -281,8 +281,10 @@ def thumbnail_span(tiff: Tiff) -> tuple[int, int] | None:
     return (start, start + length)
 
 
-def minimal_exif(orientation: int, order: str = ">") -> bytes:
-    """Build a TIFF block that holds only an Orientation tag."""
+def minimal_exif(orientation: int | None, order: str = ">") -> bytes:
+    """Build a TIFF block that holds only an Orientation tag (or nothing at all)."""
     head = (b"MM\x00*" if order == ">" else b"II*\x00") + struct.pack(order + "I", 8)
+    if orientation is None:
+        return head + struct.pack(order + "HI", 0, 0)
     entry = struct.pack(order + "HHIHH", ORIENTATION, 3, 1, orientation, 0)
     return head + struct.pack(order + "H", 1) + entry + struct.pack(order + "I", 0)

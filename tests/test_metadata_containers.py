@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import subprocess
 import zlib
@@ -139,36 +138,61 @@ def test_gif_xmp_extension_is_dropped_and_frames_kept(tmp_path: Path) -> None:
     assert Image.open(io.BytesIO(out)).n_frames == 2
 
 
-def test_avif_location_is_read_but_never_silently_kept(tmp_path: Path) -> None:
+def _avif(**params: object) -> bytes:
     out = io.BytesIO()
-    picture().save(out, "AVIF", exif=exif_block())
-    data = out.getvalue()
-    report = read_location(data, Path("a.avif"))
-    assert report.unchecked is None and report.coordinates == pytest.approx(
-        (36.0909, -115.176), abs=1e-4
-    )
-    with pytest.raises(MetadataError, match="cannot be rewritten losslessly"):
-        strip_location(data, Path("a.avif"))
-    clean = io.BytesIO()
-    picture().save(clean, "AVIF")
-    assert strip_location(clean.getvalue(), Path("b.avif")) is clean.getvalue()
+    picture().save(out, "AVIF", **params)
+    return out.getvalue()
 
 
-def test_heic_is_never_reported_clean_without_a_reader() -> None:
-    data = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 64
-    if importlib.util.find_spec("pillow_heif") is not None:
-        with pytest.raises(MetadataError):  # a real reader refuses this stub
-            read_location(data, Path("a.heic"))
-        return
+@pytest.mark.parametrize("brand", [b"avif", b"heic"])
+def test_heif_exif_and_xmp_items_are_patched_in_place(tmp_path: Path, brand: bytes) -> None:
+    data = _avif(exif=exif_block(), xmp=XMP_FULL)
+    data = data[:8] + brand + data[12:]  # a HEIC has the same item structure, other codec
     report = read_location(data, Path("a.heic"))
-    assert report.findings == () and report.unchecked and "not checked" in report.unchecked
-    with pytest.raises(MetadataError, match="not checked"):
-        strip_location(data, Path("a.heic"))
+    assert report.unchecked is None
+    assert report.coordinates == pytest.approx((36.0909, -115.176), abs=1e-4)
+    assert "XMP photoshop:City" in [f.where for f in report.findings]
+    path = tmp_path / f"a.{brand.decode()}"
+    path.write_bytes(data)
+    assert exiftool_location(path)
+    out = strip_location(data, path)
+    assert len(out) == len(data)
+    path.write_bytes(out)
+    assert exiftool_location(path) == ""
+    kept = exiftool(path, "-Make", "-XMP-dc:Description", "-warning")
+    assert "Apple" in kept and "A night out" in kept and "Warning" not in kept
+    if brand == b"avif":
+        assert _frames(out) == _frames(data)
 
 
-def test_jpeg_xl_and_bigtiff_are_reported_unchecked() -> None:
+def test_heif_strip_all_blanks_exif_and_xmp(tmp_path: Path) -> None:
+    data = _avif(exif=exif_block(), xmp=XMP_FULL)
+    out = strip_location(data, Path("a.avif"), everything=True)
+    path = tmp_path / "a.avif"
+    path.write_bytes(out)
+    listing = exiftool(path, "-EXIF:all", "-XMP:all")
+    assert "Apple" not in listing and "night" not in listing
+    assert _frames(out) == _frames(data)
+
+
+def test_heif_without_metadata_is_left_alone() -> None:
+    data = _avif()
+    assert strip_location(data, Path("a.avif")) is data
+
+
+def test_truncated_heif_meta_raises() -> None:
+    data = _avif(exif=exif_block())
+    meta = data.index(b"meta")
+    with pytest.raises(MetadataError, match="HEIF"):
+        read_location(data[: meta + 60], Path("a.avif"))
+
+
+def test_jpeg_xl_and_bigtiff_are_reported_unchecked_and_never_stripped() -> None:
     for data in (b"\xff\x0a" + b"\x00" * 32, b"II+\x00" + b"\x00" * 32):
-        assert read_location(data, Path("x")).unchecked
+        report = read_location(data, Path("x"))
+        assert report.findings == () and report.unchecked and "not checked" in report.unchecked
+        with pytest.raises(MetadataError, match="not checked"):
+            strip_location(data, Path("x"))
 
 
 def _raw_profile(kind: str, payload: bytes) -> bytes:

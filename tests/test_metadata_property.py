@@ -151,15 +151,21 @@ def test_exiftool_agrees_on_random_files(tmp_path: Path, data: bytes) -> None:
 
 def _seed_files() -> list[bytes]:
     from .test_metadata_fixtures import (
+        XMP_FULL,
+        exif_block,
         gif_with_xmp,
         jpeg,
+        picture,
         png_with_location,
         tiff_with_location,
         webp_with_location,
     )
 
     located = insert_segments(jpeg(), xmp_segment(), app13())
+    avif = io.BytesIO()
+    picture().save(avif, "AVIF", exif=exif_block(), xmp=XMP_FULL)
     return [
+        avif.getvalue(),
         mpf_jpeg(located, jpeg(size=(8, 8))),
         png_with_location(),
         webp_with_location(),
