@@ -94,6 +94,7 @@ def build_site(
     folder = collection.site.root / config.output_dir
     manifest = load_manifest(folder)
     variant_sets = _render_all(collection, config, mode, manifest, executor, report, on_progress)
+    _prune(manifest, folder, mode, report)
     if mode.writes:
         try:
             manifest.save()
@@ -105,6 +106,21 @@ def build_site(
     if config.strip_location:
         _audit_published(collection.site.root, report)
     return report
+
+
+def _prune(manifest: Manifest, folder: Path, mode: BuildMode, report: BuildReport) -> None:
+    """Remove variants no reference needs any more, unless an error hid some references."""
+    if report.errors:
+        return
+    if not mode.writes:
+        report.files_removed = [folder / name for name in manifest.stale()]
+        return
+    try:
+        report.files_removed = manifest.prune(folder)
+    except OSError as exc:
+        report.errors.append(
+            AssetsToolError(folder, f"cannot remove an old variant ({exc})", "check the folder")
+        )
 
 
 def _audit_published(root: Path, report: BuildReport) -> None:
@@ -152,6 +168,7 @@ def _render_all(
     try:
         for job in jobs:
             names = [v.name for v in job.plan.variants]
+            manifest.use(names)
             if manifest.is_done(folder, names) or not job.plan.variants:
                 in_flight.append((job, None))
             elif mode.check:

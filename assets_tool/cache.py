@@ -26,6 +26,26 @@ class Manifest:
     path: Path
     entries: dict[str, int | None] = field(default_factory=dict)
     changed: bool = False
+    used: set[str] = field(default_factory=set)  # names this run's images need
+
+    def use(self, names: list[str]) -> None:
+        """Note that this run's images need these variants (they survive `prune`)."""
+        self.used.update(names)
+
+    def stale(self) -> list[str]:
+        """Return the published variants no image of this run needs (old photos, settings)."""
+        return sorted(n for n, size in self.entries.items() if n not in self.used and size)
+
+    def prune(self, folder: Path) -> list[Path]:
+        """Delete the stale variants this manifest recorded (never any other file)."""
+        removed = []
+        for name in self.stale():
+            (folder / name).unlink(missing_ok=True)
+            removed.append(folder / name)
+        for name in [n for n in self.entries if n not in self.used]:
+            del self.entries[name]
+            self.changed = True
+        return removed
 
     def is_done(self, folder: Path, names: list[str]) -> bool:
         """Tell whether every named variant is already published or known to be dropped."""

@@ -116,6 +116,8 @@ def _print_report(report: BuildReport, mode: BuildMode, as_json: bool) -> None:
             click.echo(f"{verb}: {path}")
         for path in report.posts_changed:
             click.echo(f"would rewrite: {path}")
+        for path in report.files_removed:
+            click.echo(f"would remove: {path}")
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     for line in report.location_left:

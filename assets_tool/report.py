@@ -23,6 +23,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)  # images left as they are (animated, ...)
     posts_changed: list[Path] = field(default_factory=list)
     files_written: list[Path] = field(default_factory=list)  # variants and stripped originals
+    files_removed: list[Path] = field(default_factory=list)  # variants no reference needs now
     diffs: list[str] = field(default_factory=list)  # unified diffs, filled in dry-run
     # published images the posts do not reference that still carry location (`path: where`)
     location_left: list[str] = field(default_factory=list)
@@ -30,7 +31,7 @@ class BuildReport:
     @property
     def changed(self) -> bool:
         """Tell whether the run changed (or would change) anything on disk."""
-        return bool(self.posts_changed or self.files_written)
+        return bool(self.posts_changed or self.files_written or self.files_removed)
 
     def summary(self) -> str:
         """Return the one-line summary every run ends with."""
@@ -38,7 +39,7 @@ class BuildReport:
             f"{self.images} images, {self.variants_written} variants written, "
             f"{human_bytes(self.bytes_before)} -> {human_bytes(self.bytes_after)}, "
             f"{self.locations_removed} locations removed, {len(self.posts_changed)} posts "
-            f"rewritten, {len(self.errors)} errors"
+            f"rewritten, {len(self.files_removed)} old variants removed, {len(self.errors)} errors"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -51,6 +52,7 @@ class BuildReport:
             "locations_removed": self.locations_removed,
             "posts_changed": [str(p) for p in self.posts_changed],
             "files_written": [str(p) for p in self.files_written],
+            "files_removed": [str(p) for p in self.files_removed],
             "skipped": self.skipped,
             "notes": self.notes,
             "location_left": self.location_left,

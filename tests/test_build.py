@@ -211,3 +211,31 @@ def test_variant_decodes_like_pillow_would_read_it(built: dict[str, object]) -> 
         assert set(json.loads(tags)[0]) == {"SourceFile"}, path
         with Image.open(io.BytesIO(path.read_bytes())) as img:
             assert "icc_profile" in img.info, f"{path} dropped the colour profile"
+
+
+def test_a_replaced_photo_gets_new_variants_and_the_old_ones_go(tmp_path: Path) -> None:
+    from examples.make_site import make_site
+    from examples.photogen import make_photo
+
+    site = tmp_path / "site"
+    make_site(site)
+    assert run_cli("build", site).returncode == 0
+    variants = site / "assets/img/variants"
+    keep = variants / "notes.txt"  # a file the tool did not write must survive
+    keep.write_text("mine")
+    old = {p.name for p in variants.glob("1-*")}
+    (site / "assets/img/photos/jenson/1.jpg").write_bytes(make_photo(2000, 1500, seed=42))
+
+    check = run_cli("build", site, "--check")
+    assert check.returncode == 1
+    result = run_cli("build", site)
+    assert result.returncode == 0, result.stderr
+
+    new = {p.name for p in variants.glob("1-*")}
+    assert new and not (new & old), "a changed photo must get new names"
+    assert not [n for n in old if (variants / n).exists()], "stale variants must be removed"
+    assert keep.read_text() == "mine"
+    text = (site / POST).read_text(encoding="utf-8")
+    for url in image_urls(text):
+        assert _url_to_file(site, url).is_file(), url
+    assert run_cli("build", site, "--check").returncode == 0
