@@ -77,13 +77,21 @@ def image_kind(data: bytes) -> str | None:
 
 
 def _strippers() -> dict[str, Stripper]:
-    from . import metadata_gif, metadata_heif, metadata_png, metadata_riff, metadata_tiff_file
+    from . import (
+        metadata_gif,
+        metadata_heif,
+        metadata_jxl,
+        metadata_png,
+        metadata_riff,
+        metadata_tiff_file,
+    )
 
     return {
         "JPEG": strip_jpeg,
         "GIF": metadata_gif.strip_gif,
         "AVIF": metadata_heif.strip_heif,
         "HEIF": metadata_heif.strip_heif,
+        "JPEG XL": metadata_jxl.strip_jxl,
         "PNG": metadata_png.strip_png,
         "WebP": metadata_riff.strip_webp,
         "TIFF": metadata_tiff_file.strip_tiff,

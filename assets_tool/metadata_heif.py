@@ -29,8 +29,8 @@ class Item:
     encoded: bool  # content_encoding set (e.g. deflate): readable, not patchable in place
 
 
-def _boxes(data: bytes, start: int, end: int, path: Path) -> list[tuple[bytes, int, int]]:
-    """Return (type, payload start, box end) of each box between start and end."""
+def boxes(data: bytes, start: int, end: int, path: Path) -> list[tuple[bytes, int, int]]:
+    """Return (type, payload start, box end) of each ISOBMFF box between start and end."""
     out, pos = [], start
     while pos + 8 <= end:
         size, kind = struct.unpack_from(">I4s", data, pos)
@@ -57,7 +57,7 @@ def _item_types(data: bytes, start: int, end: int, path: Path) -> dict[int, tupl
     version = data[start]
     pos = start + 4 + (2 if version == 0 else 4)
     found: dict[int, tuple[str, bool]] = {}
-    for kind, body, stop in _boxes(data, pos, end, path):
+    for kind, body, stop in boxes(data, pos, end, path):
         if kind != b"infe" or body + 12 > stop or data[body] < 2:
             continue
         wide = data[body] >= 3
@@ -115,11 +115,11 @@ def _locations(
 
 def heif_items(data: bytes, path: Path) -> list[Item]:
     """Find the Exif and XMP items of an AVIF/HEIF file."""
-    top = _boxes(data, 0, len(data), path)
+    top = boxes(data, 0, len(data), path)
     meta = next(((s, e) for k, s, e in top if k == b"meta"), None)
     if meta is None:
         return []
-    children = _boxes(data, meta[0] + 4, meta[1], path)
+    children = boxes(data, meta[0] + 4, meta[1], path)
     spans = {kind: (s, e) for kind, s, e in children}
     if b"iinf" not in spans:
         return []

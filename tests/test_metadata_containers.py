@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import subprocess
 import zlib
 from pathlib import Path
@@ -187,8 +188,36 @@ def test_truncated_heif_meta_raises() -> None:
         read_location(data[: meta + 60], Path("a.avif"))
 
 
-def test_jpeg_xl_and_bigtiff_are_reported_unchecked_and_never_stripped() -> None:
-    for data in (b"\xff\x0a" + b"\x00" * 32, b"II+\x00" + b"\x00" * 32):
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def test_jpeg_xl_container_exif_and_xml_boxes_are_cleaned(tmp_path: Path) -> None:
+    exif = exif_block().tobytes()[6:]
+    codestream = b"\xff\x0a" + b"\x00" * 64  # never decoded: the boxes are what matters
+    data = (
+        b"\x00\x00\x00\x0cJXL \r\n\x87\n"
+        + _box(b"ftyp", b"jxl \x00\x00\x00\x00jxl ")
+        + _box(b"Exif", b"\x00\x00\x00\x00" + exif)
+        + _box(b"xml ", XMP_FULL)
+        + _box(b"jxlc", codestream)
+    )
+    path = tmp_path / "a.jxl"
+    path.write_bytes(data)
+    assert exiftool_location(path)
+    report = read_location(data, path)
+    assert report.coordinates is not None and len(report.findings) > 1
+    out = strip_location(data, path)
+    assert len(out) == len(data) and out.endswith(codestream)
+    path.write_bytes(out)
+    assert exiftool_location(path) == ""
+    assert "A night out" in exiftool(path, "-XMP:all")
+    bare = codestream
+    assert read_location(bare, path).findings == () and strip_location(bare, path) is bare
+
+
+def test_bigtiff_is_reported_unchecked_and_never_stripped() -> None:
+    for data in (b"II+\x00" + b"\x00" * 32,):
         report = read_location(data, Path("x"))
         assert report.findings == () and report.unchecked and "not checked" in report.unchecked
         with pytest.raises(MetadataError, match="not checked"):
