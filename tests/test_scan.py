@@ -612,3 +612,11 @@ def test_splicing_spans_out_and_back_is_identity(parts: list[tuple[str, str]]) -
     pieces = iter(span(text, r) for r in found)
     restored = "".join(next(pieces) if ch == "\x00" else ch for ch in spliced)
     assert restored == text
+
+
+def test_reference_definitions_with_crlf_line_endings() -> None:
+    text = '![a][pic]\r\n\r\n[pic]: /img/a.png "T"\r\nmore\r\n'
+    refs = scan_text(text, Path("p.md"), markdown=True).refs
+    assert [(r.src, r.title, text[r.start : r.end]) for r in refs] == [
+        ("/img/a.png", "T", "![a][pic]")
+    ]
