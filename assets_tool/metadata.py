@@ -161,6 +161,9 @@ def strip_file_report(path: Path, *, everything: bool = False) -> LocationReport
 
 
 def _read(path: Path) -> bytes:
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # a FIFO or device would block or never end
+        raise MetadataError(path, "is not a regular file", "pass image files")
     try:
         return path.read_bytes()
     except IsADirectoryError:
@@ -173,7 +176,17 @@ def _read(path: Path) -> bytes:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     """Replace a file's content in one step, keeping its mode (writes through symlinks)."""
-    target = path.resolve()
+    try:
+        _replace(path.resolve(), data)
+    except OSError as error:
+        raise MetadataError(
+            path,
+            f"cannot write the cleaned file ({error.strerror}); the original is unchanged",
+            "check that the file and its folder are writable and the disk is not full",
+        ) from None
+
+
+def _replace(target: Path, data: bytes) -> None:
     mode = target.stat().st_mode & 0o7777
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
@@ -208,6 +221,8 @@ def image_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def _looks_like_image(path: Path) -> bool:
+    if not path.is_file():
+        return False  # FIFOs, sockets, dangling links: nothing published
     try:
         with path.open("rb") as handle:
             head = handle.read(64)

@@ -224,6 +224,8 @@ class JpegStripper:
     def _exif(self, seg: Segment, prefix: str) -> bytes | None:
         payload = seg.payload(self.data)
         head, block = payload[:6], payload[6:]
+        if len(block) < 8:  # an empty EXIF segment (some editors write one) holds nothing
+            return None if self.everything else payload
         self.findings += exif_findings(block, self.path, prefix + "EXIF")
         if self.everything:
             orientation = Tiff(block, self.path).orientation()

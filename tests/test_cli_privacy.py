@@ -202,3 +202,31 @@ def test_strip_walks_a_directory_and_skips_non_images(site: Path) -> None:
     assert (site / "assets" / "img" / "logo.svg").read_text().startswith("<svg")
     code, out, _ = _run("audit", str(site / "assets"))
     assert "0 with location" in out and code == 1  # the LFS pointer still cannot be verified
+
+
+def test_fifo_is_skipped_when_walking_and_refused_when_named(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.jpg"
+    os.mkfifo(fifo)
+    (tmp_path / "a.jpg").write_bytes(jpeg())
+    code, out, err = _run("audit", str(tmp_path))
+    assert code == 1 and "1 image checked" in out and err == ""
+    code, _, err = _run("strip", str(fifo))
+    assert code == 1 and f"error: {fifo}: is not a regular file" in err
+
+
+def test_failed_write_leaves_the_original_and_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.jpg"
+    original = jpeg()
+    path.write_bytes(original)
+
+    def refuse(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    code, _, err = _run("strip", str(path))
+    assert code == 1
+    assert f"error: {path}: cannot write the cleaned file (No space left on device)" in err
+    assert path.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jpg"]  # no temp file left

@@ -202,6 +202,9 @@ def test_malformed_xmp_with_location_words_is_refused() -> None:
 
 
 def test_zero_length_and_empty_values_are_tolerated() -> None:
+    empty_exif = insert_segments(jpeg(), segment(0xE1, b"Exif\x00\x00"))
+    assert [f.where for f in read_location(empty_exif, P).findings] == ["EXIF GPS"]
+    assert b"Exif\x00\x00\xff" in strip_location(empty_exif, P)
     block = build_tiff({"IFD0": [ORIENT6, (0x010F, 2, 0, b""), (0x8825, 4, 1, "GPS")], "GPS": []})
     data = _exif_jpeg(block)
     assert [f.detail for f in read_location(data, P).findings] == ["0 GPS tags"]
