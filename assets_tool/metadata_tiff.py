@@ -69,7 +69,7 @@ class Tiff:
         chain = 0
         while offset and chain < _MAX_IFDS:
             ifd = self._read_ifd(f"IFD{chain}", offset, seen)
-            offset = self.u32(ifd.end - 4)
+            offset = self.u32(ifd.end - 4) if ifd.end <= len(data) else 0
             chain += 1
             if offset + 2 > len(data):
                 break  # some cameras write junk next-IFD pointers; nothing lies out there
@@ -91,7 +91,8 @@ class Tiff:
         if pos + 2 > len(self.data):
             raise bad(self.path, f"EXIF {name} offset {pos} is past the end")
         count = self.u16(pos)
-        if count > _MAX_ENTRIES or pos + 2 + 12 * count + 4 > len(self.data):
+        # the trailing next-IFD pointer may be cut off (writers do it; readers cope): it reads as 0
+        if count > _MAX_ENTRIES or pos + 2 + 12 * count > len(self.data):
             raise bad(self.path, f"EXIF {name} claims {count} entries past the end")
         ifd = Ifd(name, pos)
         self.ifds.append(ifd)
@@ -153,7 +154,8 @@ class Tiff:
         if pos + 2 > len(self.data):
             return None
         count = self.u16(pos)
-        if count > _MAX_ENTRIES or pos + 2 + 12 * count + 4 > len(self.data):
+        # the trailing next-IFD pointer may be cut off (writers do it; readers cope): it reads as 0
+        if count > _MAX_ENTRIES or pos + 2 + 12 * count > len(self.data):
             return None
         ifd = Ifd("GPS", pos)
         for index in range(count):
@@ -243,7 +245,8 @@ def strip_exif(data: bytes, path: Path) -> bytes:
         for start, end in spans:
             if any(start < t_end and t_start < end for t_start, t_end in tables):
                 raise bad(path, "EXIF GPS data overlaps another IFD")
-            out[start:end] = bytes(end - start)
+            stop = min(end, len(out))
+            out[start:stop] = bytes(stop - start)
     for ifd in {id(ifd): ifd for ifd, _ in tiff.gps}.values():
         while (found := next((e for e in ifd.entries if e.tag == GPS_POINTER), None)) is not None:
             remove_entry(out, tiff, ifd, found)
@@ -256,10 +259,11 @@ def remove_entry(out: bytearray, tiff: Tiff, ifd: Ifd, entry: Entry) -> None:
     count = len(ifd.entries)
     rest_start = entry.pos + 12
     table_end = ifd.pos + 2 + 12 * count
-    next_ifd = bytes(out[table_end : table_end + 4])
+    next_ifd = bytes(out[table_end : table_end + 4]).ljust(4, b"\x00")
     out[entry.pos : table_end - 12] = out[rest_start:table_end]
-    out[table_end - 12 : table_end - 8] = next_ifd
-    out[table_end - 8 : table_end + 4] = bytes(12)
+    out[table_end - 12 : table_end] = next_ifd + bytes(8)
+    if table_end + 4 <= len(out):
+        out[table_end : table_end + 4] = bytes(4)
     struct.pack_into(tiff.order + "H", out, ifd.pos, count - 1)
     moved = [e if i < index else _shifted(e) for i, e in enumerate(ifd.entries) if i != index]
     ifd.entries = moved

@@ -156,6 +156,18 @@ def test_hostile_exif_raises_and_names_the_file(name: str) -> None:
         strip_location(data, Path("evil.jpg"))
 
 
+def test_ifd_cut_before_its_next_pointer_is_tolerated(tmp_path: Path) -> None:
+    # libpng's own pngtest.png has an ExifIFD like this; exiftool reads it without complaint
+    gps = [(0, 1, 4, b"\x02\x03\x00\x00"), (1, 2, 2, b"N\x00")]
+    block = build_tiff({"IFD0": [ORIENT6, (0x8825, 4, 1, "GPS")], "GPS": gps})[:-4]
+    data = _exif_jpeg(block)
+    assert [f.where for f in read_location(data, P).findings] == ["EXIF GPS"]
+    out = strip_location(data, P)
+    assert len(out) == len(data)
+    assert exiftool_location(_write(tmp_path, out)) == ""
+    assert "Rotate 90 CW" in exiftool(tmp_path / "a.jpg", "-Orientation")
+
+
 def test_junk_next_ifd_pointer_is_tolerated() -> None:
     block = bytearray(build_tiff({"IFD0": [ORIENT6, (0x8825, 4, 1, "GPS")], "GPS": gps_entries()}))
     struct.pack_into(">I", block, 8 + 2 + 24, 0xFFFFFFF0)  # IFD0's next pointer
