@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import AssetsToolError, MetadataError
+from .metadata_heif import has_meta_box
 from .metadata_jpeg import strip_jpeg
 from .metadata_report import Findings, LocationFinding, LocationReport, bad
 
@@ -113,6 +114,9 @@ def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport,
     stripper = _strippers().get(kind)
     if stripper is None:
         return LocationReport(path, (), _unsupported(kind)), data
+    if kind in ("AVIF", "HEIF") and not has_meta_box(data, path):
+        reason = f"{kind} file has no meta box, location not checked; re-export it"
+        return LocationReport(path, (), reason), data
     try:
         findings, out = stripper(data, path, everything)
     except _PARSE_ERRORS as error:  # a hostile offset our own checks did not foresee

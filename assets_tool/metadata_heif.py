@@ -113,6 +113,11 @@ def _locations(
     return out
 
 
+def has_meta_box(data: bytes, path: Path) -> bool:
+    """Tell whether an AVIF/HEIF file has the `meta` box every real one carries."""
+    return any(kind == b"meta" for kind, _, _ in boxes(data, 0, len(data), path))
+
+
 def heif_items(data: bytes, path: Path) -> list[Item]:
     """Find the Exif and XMP items of an AVIF/HEIF file."""
     top = boxes(data, 0, len(data), path)

@@ -329,3 +329,11 @@ def test_location_written_by_exiftool_is_stripped(tmp_path: Path, fmt: str, name
         assert "Rotate 90 CW" in exiftool(path, "-IFD0:Orientation")
     assert _frames(path.read_bytes()) == _frames(before)
     assert strip_file(path) is False
+
+
+def test_heif_without_a_meta_box_is_unchecked_not_clean() -> None:
+    data = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"
+    report = read_location(data, Path("a.heic"))
+    assert report.findings == () and report.unchecked and "not checked" in report.unchecked
+    with pytest.raises(MetadataError, match="no meta box"):
+        strip_location(data, Path("a.heic"))
