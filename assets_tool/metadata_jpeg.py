@@ -19,6 +19,8 @@ MPF_SIG = b"MPF\x00"
 SOS, EOI, COM, APP0, APP1, APP2, APP6 = 0xDA, 0xD9, 0xFE, 0xE0, 0xE1, 0xE2, 0xE6
 APP13, APP14 = 0xED, 0xEE
 GPMF_GPS = re.compile(rb"GPS[59U]")  # GoPro metadata keys of GPS samples
+# a marker inside image data: 0xFF not followed by stuffing, a restart marker, TEM or fill
+_MARKER = re.compile(rb"\xff[^\x00\x01\xd0-\xd7\xff]")
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}
 
 
@@ -75,15 +77,12 @@ def parse(data: bytes, path: Path, start: int = 0, end: int | None = None) -> La
 def _find_eoi(data: bytes, pos: int, end: int) -> int:
     """Return the offset one past EOI (or `end` when the image data is truncated)."""
     while True:
-        pos = data.find(b"\xff", pos, end)
-        if pos < 0 or pos + 1 >= end:
+        found = _MARKER.search(data, pos, end)
+        if found is None:
             return end
-        marker = data[pos + 1]
-        if marker == EOI:
+        pos = found.start()
+        if data[pos + 1] == EOI:
             return pos + 2
-        if marker == 0 or marker == 0xFF or marker in _STANDALONE:
-            pos += 1
-            continue
         if pos + 4 > end:
             return end
         pos += 2 + struct.unpack_from(">H", data, pos + 2)[0]

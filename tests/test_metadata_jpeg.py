@@ -346,3 +346,18 @@ def test_pillow_written_mpo_keeps_both_frames(tmp_path: Path) -> None:
         decoded.seek(frame)
         original.seek(frame)
         assert decoded.convert("RGB").tobytes() == original.convert("RGB").tobytes()
+
+
+def test_progressive_jpeg_with_restart_markers_keeps_every_scan(tmp_path: Path) -> None:
+    from .test_metadata_fixtures import exif_block, picture
+
+    buffer = io.BytesIO()
+    picture((200, 120)).save(
+        buffer, "JPEG", progressive=True, exif=exif_block(), restart_marker_blocks=1
+    )
+    data = buffer.getvalue()
+    assert data.count(b"\xff\xda") > 1
+    out = strip_location(data, P)
+    assert scan_bytes(out) == scan_bytes(data) and out.endswith(scan_bytes(data))
+    assert Image.open(io.BytesIO(out)).tobytes() == Image.open(io.BytesIO(data)).tobytes()
+    assert exiftool_location(_write(tmp_path, out)) == ""
