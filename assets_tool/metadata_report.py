@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ class LocationReport:
 
     @property
     def coordinates(self) -> tuple[float, float] | None:
-        """Return (latitude, longitude) from the EXIF GPS block, if it had readable ones."""
+        """Return (latitude, longitude) from EXIF GPS, else from XMP exif:GPS*, if readable."""
         for finding in self.findings:
             if "EXIF GPS" in finding.where:
                 try:
@@ -34,7 +35,20 @@ class LocationReport:
                 except ValueError:
                     continue
                 return (lat, lon)
+        xmp = {f.where.rpartition(" ")[2]: f.detail for f in self.findings if "XMP" in f.where}
+        north = _xmp_angle(xmp.get("exif:GPSLatitude"))
+        east = _xmp_angle(xmp.get("exif:GPSLongitude"))
+        return (north, east) if north is not None and east is not None else None
+
+
+def _xmp_angle(text: str | None) -> float | None:
+    """Decode an XMP GPSCoordinate ("36,5.454N" or "36,5,27N") into signed degrees."""
+    match = re.fullmatch(r"(\d+),(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?([NSEW])", text or "")
+    if match is None:
         return None
+    degrees, minutes, seconds, hemisphere = match.groups()
+    value = int(degrees) + float(minutes) / 60 + float(seconds or 0) / 3600
+    return -value if hemisphere in "SW" else value
 
 
 Findings = list[LocationFinding]

@@ -154,3 +154,12 @@ def test_samsung_trailer_is_dropped(tmp_path: Path) -> None:
     assert [f.where for f in report.findings] == ["trailer after EOI"]
     out = strip_location(data, Path("a.jpg"))
     assert out == jpeg(gps=None)
+
+
+def test_coordinates_fall_back_to_xmp_when_exif_has_none() -> None:
+    data = insert_segments(jpeg(gps=None), xmp_segment())
+    lat, lon = read_location(data, Path("a.jpg")).coordinates or (0.0, 0.0)
+    assert lat == pytest.approx(36.0909, abs=1e-4) and lon == pytest.approx(-115.176, abs=1e-4)
+    no_gps = XMP_FULL.replace(b'exif:GPSLatitude="36,5.454N" ', b"")
+    only_city = insert_segments(jpeg(gps=None), xmp_segment(no_gps))
+    assert read_location(only_city, Path("a.jpg")).coordinates is None
