@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+import zlib
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -200,3 +201,77 @@ def test_corrupt_metadata_raises_metadata_error_or_strips_cleanly(data: bytes) -
         assert error.path == path and "fuzz: " in error.message
         return
     assert read_location(out, path).findings == ()
+
+
+@st.composite
+def located_pngs(draw: st.DrawFn) -> bytes:
+    from .test_metadata_fixtures import exif_block, iptc, picture, png_chunk, png_chunks
+
+    out = io.BytesIO()
+    picture((24, 16)).save(out, "PNG")
+    chunks = [png_chunk(kind, body) for kind, body in png_chunks(out.getvalue())]
+    exif = exif_block(gps=draw(coordinates)).tobytes()
+    xmp = draw(xmp_packets())
+
+    def raw_profile(kind: str, payload: bytes) -> bytes:
+        text = f"\n{kind}\n{len(payload):8d}\n{payload.hex()}\n".encode()
+        if draw(st.booleans()):
+            return png_chunk(
+                b"zTXt", f"Raw profile type {kind}".encode() + b"\0\0" + zlib.compress(text)
+            )
+        return png_chunk(b"tEXt", f"Raw profile type {kind}".encode() + b"\0" + text)
+
+    extras = [
+        png_chunk(b"eXIf", exif[6:]),
+        png_chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0" + xmp),
+        png_chunk(b"iTXt", b"XML:com.adobe.xmp\0\1\0\0\0" + zlib.compress(xmp)),
+        png_chunk(b"tEXt", b"Location\0Las Vegas"),
+        png_chunk(b"tEXt", b"Software\0kept"),
+        raw_profile("exif", exif),
+        raw_profile("xmp", xmp),
+        raw_profile("iptc", iptc(IPTC_PLACES)),
+    ]
+    chosen = draw(st.lists(st.sampled_from(extras), unique=True, min_size=1))
+    split = draw(st.integers(0, len(chosen)))
+    body = chunks[0] + b"".join(chosen[:split]) + b"".join(chunks[1:-1]) + b"".join(chosen[split:])
+    trailer = draw(st.sampled_from([b"", b"trailing location text"]))
+    return b"\x89PNG\r\n\x1a\n" + body + chunks[-1] + trailer
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(located_pngs())
+def test_png_strip_removes_every_location_and_keeps_pixels(data: bytes) -> None:
+    from .test_metadata_fixtures import png_chunks
+
+    path = Path("p.png")
+    out = strip_location(data, path)
+    assert read_location(out, path).findings == ()
+    png_chunks(out)  # every CRC checks
+    assert _decoded(out) == _decoded(data)
+    assert b"Software\0kept" in out or b"Software\0kept" not in data
+    assert strip_location(out, path) is out
+
+
+@st.composite
+def located_webps(draw: st.DrawFn) -> bytes:
+    from .test_metadata_fixtures import exif_block, picture
+
+    params: dict[str, object] = {"lossless": draw(st.booleans())}
+    if draw(st.booleans()):
+        params["exif"] = exif_block(gps=draw(coordinates))
+    if draw(st.booleans()) or "exif" not in params:
+        params["xmp"] = draw(xmp_packets()) + b" " * draw(st.integers(0, 1))
+    out = io.BytesIO()
+    picture((24, 16)).save(out, "WEBP", **params)
+    return out.getvalue() + draw(st.sampled_from([b"", b"\0", b"trailer"]))
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(located_webps())
+def test_webp_strip_removes_every_location_and_keeps_pixels(data: bytes) -> None:
+    path = Path("p.webp")
+    out = strip_location(data, path)
+    assert read_location(out, path).findings == ()
+    assert int.from_bytes(out[4:8], "little") + 8 == len(out)
+    assert _decoded(out) == _decoded(data)
+    assert strip_location(out, path) is out
