@@ -337,3 +337,35 @@ def test_heif_without_a_meta_box_is_unchecked_not_clean() -> None:
     assert report.findings == () and report.unchecked and "not checked" in report.unchecked
     with pytest.raises(MetadataError, match="no meta box"):
         strip_location(data, Path("a.heic"))
+
+
+def _full_box(kind: bytes, version: int, payload: bytes) -> bytes:
+    return _box(kind, bytes((version, 0, 0, 0)) + payload)
+
+
+def _heic_with_exif_in_idat() -> bytes:
+    """Build a HEIF whose Exif item lives in `idat` (iloc version 1, construction method 1)."""
+    exif = b"\x00\x00\x00\x06Exif\x00\x00" + exif_block().tobytes()[6:]
+    infe = _full_box(b"infe", 2, struct.pack(">HH", 1, 0) + b"Exif" + b"\x00")
+    iinf = _full_box(b"iinf", 0, struct.pack(">H", 1) + infe)
+    # offset_size 4, length_size 4, base_offset_size 0, index_size 0; one item, one extent
+    iloc = _full_box(
+        b"iloc", 1, bytes((0x44, 0x00)) + struct.pack(">HHHHHII", 1, 1, 1, 0, 1, 0, len(exif))
+    )
+    hdlr = _full_box(b"hdlr", 0, b"\x00" * 4 + b"pict" + b"\x00" * 13)
+    meta = _full_box(b"meta", 0, hdlr + iinf + iloc + _box(b"idat", exif))
+    return _box(b"ftyp", b"heic\x00\x00\x00\x00mif1heic") + meta + _box(b"mdat", b"\x00" * 16)
+
+
+def test_heif_exif_item_stored_in_idat_is_found_and_cleaned() -> None:
+    # exiftool 12.57 does not extract Exif from idat ("construction method 1"), so Pillow's
+    # EXIF reader checks the patched block here
+    data = _heic_with_exif_in_idat()
+    assert read_location(data, Path("a.heic")).coordinates is not None
+    out = strip_location(data, Path("a.heic"))
+    assert len(out) == len(data)
+    tiff = out[out.index(b"idat") + 4 + 10 :]
+    exif = Image.Exif()
+    exif.load(b"Exif\x00\x00" + tiff)
+    assert exif[0x010F] == "Apple" and 0x8825 not in exif and not exif.get_ifd(0x8825)
+    assert read_location(out, Path("a.heic")).findings == ()
