@@ -31,21 +31,11 @@ LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 LFS_UNCHECKED = "cannot verify: Git LFS content not present"
 SKIP_DIRS = frozenset({".git", "node_modules", ".jekyll-cache", "vendor"})
 _SUFFIXES = (
-    ".jpg .jpeg .jpe .jfif .mpo .png .apng .webp .gif .tif .tiff .heic .heif .avif .jxl .dng"
+    ".jpg .jpeg .jpe .jfif .mpo .png .apng .webp .gif .tif .tiff .heic .heif .hif .avif .jxl .dng"
 )
 IMAGE_SUFFIXES = frozenset(_SUFFIXES.split(" "))
-_HEIF_BRANDS = {
-    b"heic",
-    b"heix",
-    b"hevc",
-    b"hevx",
-    b"heim",
-    b"heis",
-    b"mif1",
-    b"msf1",
-    b"avif",
-    b"avis",
-}
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+_HEIF_BRANDS |= {b"avif", b"avis"}
 
 _PARSE_ERRORS = (struct.error, ValueError, IndexError, KeyError, OverflowError)
 Stripper = Callable[[bytes, Path, bool], tuple[Findings, bytes]]
@@ -70,11 +60,20 @@ def image_kind(data: bytes) -> str | None:
         return "TIFF"
     if data[:4] in (b"II+\x00", b"MM\x00+"):
         return "BigTIFF"
-    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
-        return "AVIF" if data[8:11] == b"avi" else "HEIF"
+    if data[4:8] == b"ftyp":
+        return _heif_kind(data)
     if data[:2] == b"\xff\x0a" or data[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
         return "JPEG XL"
     return None
+
+
+def _heif_kind(data: bytes) -> str | None:
+    """Tell AVIF from HEIF by the ftyp brands (major or compatible); None for video files."""
+    end = min(int.from_bytes(data[:4], "big"), len(data), 256)
+    brands = {data[8:12]} | {data[at : at + 4] for at in range(16, end - 3, 4)}
+    if not brands & _HEIF_BRANDS:
+        return None
+    return "AVIF" if brands & {b"avif", b"avis"} else "HEIF"
 
 
 def _strippers() -> dict[str, Stripper]:

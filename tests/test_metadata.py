@@ -163,3 +163,19 @@ def test_coordinates_fall_back_to_xmp_when_exif_has_none() -> None:
     no_gps = XMP_FULL.replace(b'exif:GPSLatitude="36,5.454N" ', b"")
     only_city = insert_segments(jpeg(gps=None), xmp_segment(no_gps))
     assert read_location(only_city, Path("a.jpg")).coordinates is None
+
+
+def test_image_kind_sniffs_content_not_names() -> None:
+    from assets_tool.metadata import image_kind
+
+    def ftyp(major: bytes, *compatible: bytes) -> bytes:
+        body = major + b"\x00\x00\x00\x00" + b"".join(compatible)
+        return (8 + len(body)).to_bytes(4, "big") + b"ftyp" + body
+
+    assert image_kind(jpeg()) == "JPEG"
+    assert image_kind(ftyp(b"heic", b"mif1")) == "HEIF"
+    assert image_kind(ftyp(b"MiHE", b"MiHB", b"heic")) == "HEIF"  # brand only in the list
+    assert image_kind(ftyp(b"avif", b"mif1")) == "AVIF"
+    assert image_kind(ftyp(b"isom", b"mp41")) is None  # an MP4 video
+    assert image_kind(b"<svg xmlns='http://www.w3.org/2000/svg'/>") is None
+    assert image_kind(b"") is None
