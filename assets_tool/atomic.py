@@ -8,7 +8,11 @@ from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` via a temp file in the same folder, keeping its mode."""
+    """Replace `path` with `data` via a temp file in the same folder, keeping its mode.
+
+    A symlink is written through (its target changes, the link stays a link).
+    """
+    path = path.resolve()
     try:
         mode: int | None = path.stat().st_mode & 0o7777
     except FileNotFoundError:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import struct
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .atomic import write_atomic
 from .errors import AssetsToolError, MetadataError
 from .metadata_heif import has_meta_box
 from .metadata_jpeg import strip_jpeg
@@ -180,28 +180,13 @@ def _read(path: Path) -> bytes:
 def _write_atomic(path: Path, data: bytes) -> None:
     """Replace a file's content in one step, keeping its mode (writes through symlinks)."""
     try:
-        _replace(path.resolve(), data)
+        write_atomic(path, data)
     except OSError as error:
         raise MetadataError(
             path,
             f"cannot write the cleaned file ({error.strerror}); the original is unchanged",
             "check that the file and its folder are writable and the disk is not full",
         ) from None
-
-
-def _replace(target: Path, data: bytes) -> None:
-    mode = target.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _walk(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
