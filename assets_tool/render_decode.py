@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import warnings
 from collections.abc import Iterator
@@ -53,9 +54,20 @@ def opened(data: bytes, path: Path, max_pixels: int) -> Iterator[Image.Image]:
         Image.MAX_IMAGE_PIXELS = saved
 
 
+@functools.cache
 def _formats() -> list[str]:
     Image.init()
+    _register_heif()
     return [f for f in RASTER_FORMATS if f in Image.OPEN]
+
+
+def _register_heif() -> None:
+    """Let Pillow open HEIC/HEIF originals when the optional `heif` extra is installed."""
+    try:
+        import pillow_heif
+    except ImportError:
+        return
+    pillow_heif.register_heif_opener()
 
 
 def _too_big(path: Path, pixels: int | None, max_pixels: int) -> ImageError:
