@@ -9,6 +9,20 @@ from typing import Any
 from .errors import AssetsToolError
 
 
+@dataclass(frozen=True)
+class BuildMode:
+    """What a run may touch: everything, nothing (dry run, check), or posts only (revert)."""
+
+    dry_run: bool = False  # compute everything, write nothing, collect diffs
+    check: bool = False  # write nothing, skip encoding; only tell whether anything would change
+    revert: bool = False  # put the authors' original references back; touch no image
+
+    @property
+    def writes(self) -> bool:
+        """Tell whether this run writes files."""
+        return not (self.dry_run or self.check)
+
+
 @dataclass
 class BuildReport:
     """Counts and lists gathered while a build runs; `--json` prints `to_json()`."""

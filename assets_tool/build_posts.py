@@ -1,0 +1,92 @@
+"""The build's text half: splice each reference's new markup (or its original) into posts."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import replace
+from pathlib import Path
+
+from .atomic import write_atomic
+from .collect import Collection, Post, Resolved, rewritable
+from .config import Config
+from .models import ImageRef, RefKind, VariantSet
+from .report import BuildMode, BuildReport
+from .rewrite import build_picture, render_picture, splice
+from .scan import encode_original
+
+# the lightbox link Chirpy itself puts around images; href is set to the largest variant
+LIGHTBOX_LINK: tuple[tuple[str, str | None], ...] = (("class", "popup img-link"),)
+
+
+def rewrite_posts(
+    collection: Collection,
+    sets: dict[int, VariantSet],
+    config: Config,
+    mode: BuildMode,
+    report: BuildReport,
+    revert: bool,
+) -> None:
+    """Splice new markup (or, with `revert`, the originals) into every post that changes."""
+    style = _markup_style(collection, config)
+    by_post: dict[Path, list[Resolved]] = {}
+    for item in collection.resolved:
+        by_post.setdefault(item.post.path, []).append(item)
+    for post in collection.posts:
+        edits = []
+        for item in by_post.get(post.path, []):
+            edit = _edit_for(post, item.ref, sets, style, config, revert)
+            if edit is not None:
+                edits.append(edit)
+        new_text = splice(post.text, sorted(edits))
+        if new_text == post.text:
+            continue
+        report.posts_changed.append(post.path)
+        if mode.dry_run:
+            report.diffs.append(_diff(post, new_text))
+        if mode.writes:
+            write_atomic(post.path, new_text.encode("utf-8"))
+
+
+def _edit_for(
+    post: Post,
+    ref: ImageRef,
+    sets: dict[int, VariantSet],
+    style: str,
+    config: Config,
+    revert: bool,
+) -> tuple[int, int, str] | None:
+    if revert:
+        if ref.kind is RefKind.GENERATED and ref.original is not None:
+            return (ref.start, ref.end, ref.original)
+        return None
+    variants = sets.get(id(ref))
+    if not rewritable(ref) or variants is None or not variants.variants:
+        return None
+    original = ref.original if ref.original is not None else post.text[ref.start : ref.end]
+    if style == "img" and ref.link_attrs is None:
+        # Chirpy wraps every bare <img> in a lightbox link to its src; a link of our own, to
+        # the largest variant, keeps the lightbox sharp and stops the theme adding another
+        ref = replace(ref, link_attrs=LIGHTBOX_LINK)
+    picture = build_picture(
+        ref, variants, style=style, default_sizes=config.sizes, marker=encode_original(original)
+    )
+    return (ref.start, ref.end, render_picture(picture))
+
+
+def _markup_style(collection: Collection, config: Config) -> str:
+    """Pick the markup: theme-safe <img srcset> where Chirpy post-processes the sources."""
+    if config.markup != "auto":
+        return config.markup
+    site = collection.site
+    return "img" if site.theme == "chirpy" and not site.built else "picture"
+
+
+def _diff(post: Post, new_text: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            post.text.splitlines(keepends=True),
+            new_text.splitlines(keepends=True),
+            fromfile=f"a/{post.path}",
+            tofile=f"b/{post.path}",
+        )
+    )
