@@ -8,6 +8,7 @@ Only `pre-commit` is touched, so the hooks `git lfs install` writes keep working
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -51,9 +52,12 @@ if ! command -v "$tool" >/dev/null 2>&1; then
         "hook with \\`assets-tool hook uninstall\\`" >&2
     exit 1
 fi
-"$tool" hook strip-location && "$tool" hook check-images
+"$tool" hook strip-location && "$tool" hook check-images || exit $?
 {end}
 """
+# What earlier versions ended their block with: still recognised as ours, untouched by hand.
+_OLD_LAST_LINES = ('"$tool" hook strip-location && "$tool" hook check-images\n',)
+_TOOL_LINE = re.compile(r"^tool=.*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,8 @@ def render_script(tool: str) -> str:
 def is_ours(path: Path) -> bool:
     """Tell whether the hook file at `path` was written by `install`."""
     text = _read_text(path)
-    return BEGIN_MARKER in text and END_MARKER in text
+    start = text.find(BEGIN_MARKER)
+    return start >= 0 and text.find(END_MARKER, start) >= 0
 
 
 def is_framework_hook(path: Path) -> bool:
@@ -130,10 +135,7 @@ def install(repo: Path, *, force: bool = False, tool: str | None = None) -> Inst
     text = render_script(tool or tool_command())
     keeps = chained if os.path.lexists(chained) else None
     if os.path.lexists(hook) and is_ours(hook):
-        if _read_text(hook) == text:
-            return InstallResult(hook, "unchanged", keeps)
-        os.replace(_new_script(folder, text), hook)
-        return InstallResult(hook, "updated", keeps)
+        return _update(hook, text, keeps)
     if os.path.lexists(hook):
         _check_can_chain(hook, chained, force)
         script = _new_script(folder, text)
@@ -144,20 +146,90 @@ def install(repo: Path, *, force: bool = False, tool: str | None = None) -> Inst
     return InstallResult(hook, "installed", keeps)
 
 
+def _update(hook: Path, text: str, keeps: Path | None) -> InstallResult:
+    """Refresh our block in an installed hook, keeping any lines the user added around it."""
+    before, block, after = _split(_read_text(hook))
+    if not _pristine(block):
+        raise HookError(hook, "the assets-tool part of this hook was edited by hand", _MOVE_EDITS)
+    _, new_block, _ = _split(text)
+    new_text = before + new_block + after
+    if new_text == _read_text(hook):
+        return InstallResult(hook, "unchanged", keeps)
+    _replace_keeping_mode(hook, new_text)
+    return InstallResult(hook, "updated", keeps)
+
+
+_MOVE_EDITS = (
+    "move your changes outside the `# >>> assets-tool` / `# <<< assets-tool` marker lines "
+    "(or delete the hook file), then run the command again"
+)
+
+
+def _split(text: str) -> tuple[str, str, str]:
+    """Cut a hook's text into what precedes our marked block, the block, and what follows."""
+    start = text.index(BEGIN_MARKER)
+    end = text.index(END_MARKER, start) + len(END_MARKER)
+    if text[end : end + 1] == "\n":
+        end += 1
+    return text[:start], text[start:end], text[end:]
+
+
+def _pristine(block: str) -> bool:
+    """Tell whether our block is as `install` wrote it (any tool path, any earlier version)."""
+    _, template, _ = _split(render_script("assets-tool"))
+    normal = _TOOL_LINE.sub("tool=", block)
+    current = _TOOL_LINE.sub("tool=", template)
+    last = '"$tool" hook strip-location && "$tool" hook check-images || exit $?\n'
+    return normal == current or any(normal == current.replace(last, old) for old in _OLD_LAST_LINES)
+
+
+def _user_lines(before: str, after: str) -> bool:
+    """Tell whether a hook holds lines of the user's own around our block."""
+    return bool(before.replace("#!/bin/sh\n", "", 1).strip() or after.strip())
+
+
+def _replace_keeping_mode(hook: Path, text: str) -> None:
+    mode = hook.stat().st_mode & 0o7777
+    script = _new_script(hook.parent, text)
+    os.chmod(script, mode)
+    os.replace(script, hook)
+
+
 def uninstall(repo: Path) -> InstallResult:
-    """Remove our pre-commit hook from `repo` and put back the hook it chained to, if any."""
+    """Remove our pre-commit hook from `repo` and put back the hook it chained to, if any.
+
+    Lines the user added to the hook after `install` are kept (only our block goes); a hook
+    whose own block was edited, or an edited hook with a chained one behind it, is refused.
+    """
     folder = hooks_dir(repo)
     chained = folder / (HOOK_NAME + CHAINED_SUFFIX)
     # `pre-commit install` run after ours renames ours to pre-commit.legacy and runs it from
     # there; our chained hook then goes back in that slot, where the framework still runs it.
     for hook in (folder / HOOK_NAME, folder / (HOOK_NAME + LEGACY_SUFFIX)):
         if os.path.lexists(hook) and is_ours(hook):
-            if os.path.lexists(chained):
-                os.replace(chained, hook)
-                return InstallResult(hook, "removed", chained)
-            hook.unlink()
-            return InstallResult(hook, "removed", None)
+            return _remove(hook, chained)
     return InstallResult(folder / HOOK_NAME, "not installed", None)
+
+
+def _remove(hook: Path, chained: Path) -> InstallResult:
+    before, block, after = _split(_read_text(hook))
+    if not _pristine(block):
+        raise HookError(hook, "the assets-tool part of this hook was edited by hand", _MOVE_EDITS)
+    if _user_lines(before, after):
+        if os.path.lexists(chained):
+            raise HookError(
+                hook,
+                f"has lines of your own, and the hook it replaced is in {chained.name}",
+                f"merge {chained.name} into it by hand and delete the lines between the "
+                "`# >>> assets-tool` and `# <<< assets-tool` markers",
+            )
+        _replace_keeping_mode(hook, before + after)
+        return InstallResult(hook, "removed the assets-tool lines, kept your own", None)
+    if os.path.lexists(chained):
+        os.replace(chained, hook)
+        return InstallResult(hook, "removed", chained)
+    hook.unlink()
+    return InstallResult(hook, "removed", None)
 
 
 def _check_can_chain(hook: Path, chained: Path, force: bool) -> None:
