@@ -3,24 +3,25 @@
 The baseline does the same job the way a straightforward script (and several peers) would:
 decode each photo at full size, resize every width from the full image with LANCZOS, and
 encode AVIF + WebP + JPEG with the same qualities, one image after another, one process.
-Compared: a cold build (empty variants folder), a warm rebuild (nothing to do), and peak
-memory (max RSS of the process tree). Results are medians over --runs runs, with ratios,
+Compared: a cold build (empty variants folder), a warm rebuild (nothing to do); then peak
+memory (max RSS of the largest process) of cold builds of 7 and 7*scale photos, which must
+not grow with the number of photos. Results are medians over --runs runs, with ratios,
 since the machine is shared and noisy.
 
-Usage: python benchmarks/build_speed.py [--runs 3] [--photos 7]
+Usage: python benchmarks/build_speed.py [--runs 3] [--scale 4]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from PIL import Image, ImageOps  # noqa: E402
 
 from examples.make_site import generate_photos, make_site  # noqa: E402
+from examples.photogen import make_photo  # noqa: E402
 
 WIDTHS = (400, 800, 1200)  # what the example post's width=400 references ask for
 
@@ -55,17 +57,44 @@ def naive_build(site: Path) -> None:
 
 
 def timed(command: list[str]) -> tuple[float, int]:
-    """Run a command; return wall seconds and the peak RSS (kB) of its process tree."""
+    """Run a command; return wall seconds and the peak RSS (MB) of its largest process."""
+    probe = (
+        "import resource, subprocess, sys;"
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    elapsed = time.perf_counter() - start
-    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
+    ).stdout
+    return time.perf_counter() - start, int(out) // 1024
+
+
+def _photo(seed: int) -> bytes:
+    return make_photo(4000, 3000, seed=seed)
+
+
+def bigger_site(site: Path, copies: int) -> None:
+    """Add `copies` more posts like the example one, each with seven new 12 MP photos."""
+    post = site / "_posts/2025-01-06-ces-2025-keynote-1.md"
+    text = post.read_text(encoding="utf-8")
+    with ProcessPoolExecutor() as pool:
+        blobs = list(pool.map(_photo, range(100, 100 + 7 * copies)))
+    for n in range(copies):
+        folder = site / f"assets/img/photos/copy{n}"
+        folder.mkdir(parents=True)
+        for i in range(7):
+            (folder / f"{i + 1}.jpg").write_bytes(blobs[7 * n + i])
+        (site / f"_posts/2025-01-0{n % 9 + 1}-copy-{n}.md").write_text(
+            text.replace("/jenson/", f"/copy{n}/"), encoding="utf-8"
+        )
 
 
 def main() -> int:
     """Run the comparison and print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scale", type=int, default=4, help="posts in the memory test")
     args = parser.parse_args()
     photos = generate_photos()
     tool = [sys.executable, "-m", "assets_tool", "build"]
@@ -84,6 +113,16 @@ def main() -> int:
         med = statistics.median(values)
         runs = ", ".join(f"{v:.1f}" for v in values)
         print(f"{name:<8}{med:>10.2f}{naive / med:>9.1f}x   {runs}")
+    print()
+    print(f"{'photos':>7}{'cold s':>9}{'s/photo':>9}{'peak MB':>9}   (memory must not grow)")
+    for copies in (0, args.scale - 1):
+        with tempfile.TemporaryDirectory() as tmp:
+            site = Path(tmp) / "site"
+            make_site(site, photos=photos)
+            bigger_site(site, copies)
+            count = 7 * (copies + 1)
+            seconds, peak = timed([*tool, str(site)])
+            print(f"{count:>7}{seconds:>9.1f}{seconds / count:>9.2f}{peak:>9}")
     return 0
 
 
