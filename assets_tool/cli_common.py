@@ -38,7 +38,7 @@ def print_error(error: BaseException) -> None:
 
 @contextmanager
 def guarded() -> Iterator[None]:
-    """Turn library errors into a one-line message and exit code 1, Ctrl-C into 130."""
+    """Turn errors into a one-line message and exit code 1, Ctrl-C into 130."""
     try:
         yield
     except AssetsToolError as error:
@@ -47,6 +47,17 @@ def guarded() -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException:
+        raise  # usage errors: click prints them and exits 2
+    except Exception as error:  # a bug, not bad input: one line, the traceback under --debug
+        if debug_enabled():
+            raise
+        click.echo(
+            f"error: internal error ({type(error).__name__}: {error}); "
+            "run again with --debug and report the traceback",
+            err=True,
+        )
+        sys.exit(EXIT_FAILED)
 
 
 def emit_json(report: dict[str, Any]) -> None:
