@@ -111,9 +111,13 @@ def strip_xmp(packet: bytes, path: Path, *, pad: bool = False) -> bytes:
         if local is None or not prefix:
             continue
         name = re.escape(prefix.encode()) + rb":(?:" + local.encode() + rb")"
-        element = rb"[ \t]*(?:\r?\n)?[ \t]*<(" + name + rb")(?=[\s/>])[^>]*?(?:/>|>.*?</\1\s*>)"
+        # each match starts where a run of blanks starts (the lookbehind), never inside one:
+        # retrying from every blank of a packet's padding would make this quadratic
+        element = (
+            rb"(?<![ \t])[ \t]*(?:\r?\n)?[ \t]*<(" + name + rb")(?=[\s/>])[^>]*?(?:/>|>.*?</\1\s*>)"
+        )
         text = re.sub(element, b"", text, flags=re.DOTALL)
-        attribute = rb"\s+" + name + rb"\s*=\s*(?:\"[^\"]*\"|'[^']*')"
+        attribute = rb"(?<!\s)\s+" + name + rb"\s*=\s*(?:\"[^\"]*\"|'[^']*')"
         text = re.sub(attribute, b"", text)
     try:
         left = _walk(_parse(text)[0])
