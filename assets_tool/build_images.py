@@ -30,6 +30,7 @@ from .render import (
     worker_init,
 )
 from .report import BuildMode, BuildReport
+from .site import variant_prefix
 
 NO_PLAN = Plan(ImageInfo("", 0, 0, False, False, False), ())
 
@@ -64,7 +65,11 @@ def render_all(
     """Prepare, encode and publish every source; return id(ref) -> its VariantSet."""
     settings = EncodeSettings.from_config(config)
     folder = collection.site.root / config.output_dir
-    prefix = f"{collection.site.baseurl.rstrip('/')}/{config.output_dir.strip('/')}/"
+    site = collection.site
+
+    def prefix(ref: ImageRef) -> str:
+        return variant_prefix(site, config.output_dir, ref)
+
     sets: dict[int, VariantSet] = {}
     jobs = _prepared_jobs(collection, config, mode, settings, report)
     own_pool = executor is None
@@ -186,7 +191,7 @@ def _finish(
     job: SourceJob,
     future: Future[dict[str, bytes]] | None,
     folder: Path,
-    prefix: str,
+    prefix: Callable[[ImageRef], str],
     manifest: Manifest,
     mode: BuildMode,
     report: BuildReport,
@@ -213,7 +218,7 @@ def _finish(
         shown = set(job.widths[id(item.ref)])
         variants = tuple(v for v in kept if v.width in shown)
         sets[id(item.ref)] = VariantSet(
-            item.source.url, job.info.width, job.info.height, prefix, variants
+            item.source.url, job.info.width, job.info.height, prefix(item.ref), variants
         )
         report.bytes_after += _served_bytes(variants, item.ref, job.info)
 

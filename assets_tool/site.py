@@ -47,8 +47,11 @@ def open_site(root: Path, config: Config) -> Site:
     jekyll_path = root / JEKYLL_CONFIG
     jekyll = read_jekyll_config(jekyll_path) if jekyll_path.is_file() else {}
     built = not jekyll_path.is_file() and _has_html(root)
-    url = (config.url or _text(jekyll.get("url"))).rstrip("/")
-    baseurl = (config.baseurl or _text(jekyll.get("baseurl"))).strip("/")
+    served = _served_under(root) if built else {}
+    url = (config.url or _text(jekyll.get("url")) or _text(served.get("url"))).rstrip("/")
+    baseurl = (
+        config.baseurl or _text(jekyll.get("baseurl")) or _text(served.get("baseurl"))
+    ).strip("/")
     return Site(
         root=root,
         built=built,
@@ -58,6 +61,27 @@ def open_site(root: Path, config: Config) -> Site:
         exclude=_strings(jekyll.get("exclude")),
         collections=_collections(jekyll.get("collections")),
     )
+
+
+def _served_under(root: Path) -> dict[str, Any]:
+    """Return the url/baseurl a built Jekyll site is served under, from its sources' config.
+
+    `jekyll build` writes `_site/` next to `_config.yml`; the Chirpy deploy workflow writes
+    `_site/<base path>/`, a folder named after the path it is served under. Without this a
+    project site's variant URLs would lack its baseurl, and its `/blog/...` srcs would not resolve.
+    """
+    if root.name == "_site":
+        sources = root.parent
+        folder_base = ""
+    elif root.parent.name == "_site":
+        sources = root.parent.parent
+        folder_base = root.name
+    else:
+        return {}
+    jekyll_path = sources / JEKYLL_CONFIG
+    jekyll = read_jekyll_config(jekyll_path) if jekyll_path.is_file() else {}
+    baseurl = folder_base or _text(jekyll.get("baseurl"))
+    return {"url": _text(jekyll.get("url")), "baseurl": baseurl}
 
 
 def _text(value: Any) -> str:
@@ -156,6 +180,20 @@ def find_posts(site: Site, config: Config) -> list[Path]:
     return sorted(site.root / rel for rel in set(chosen))
 
 
+def variant_prefix(site: Site, output_dir: str, ref: ImageRef) -> str:
+    """Return the URL of the variants folder as `ref`'s page should name it, ending in "/".
+
+    A built page that names an image relative to itself (plain HTML, served under any path)
+    gets relative variant URLs too; every other page gets site-root-absolute ones.
+    """
+    folder = output_dir.strip("/")
+    src = ref.src.strip()
+    if site.built and not (src.startswith("/") or _SCHEME.match(src)):
+        rel = os.path.relpath(site.root / folder, ref.post.resolve().parent)
+        return Path(rel).as_posix() + "/"
+    return f"{site.baseurl}/{folder}/"
+
+
 def resolve(site: Site, ref: ImageRef, media_subpath: str | None) -> Source:
     """Turn a reference's src into a file inside the site, or explain why it cannot."""
     src = expand_liquid(ref.src.strip(), site.url, site.baseurl)
@@ -219,6 +257,9 @@ def _find(site: Site, ref: ImageRef, candidates: list[Path]) -> Source:
         raise _error(ref, f"`{ref.src}` resolves outside the site ({outside})", _OUTSIDE_FIX)
     tried = ", ".join(str(c) for c in dict.fromkeys(candidates))
     hint = "check the path; file names are case-sensitive"
+    first = ref.src.strip().lstrip("/").split("/", 1)[0]
+    if ref.src.strip().startswith("/") and not site.baseurl and first == site.root.name:
+        hint += f" (if the site is served under /{first}, set `baseurl: /{first}`)"
     for candidate in candidates:
         match = _case_insensitive(site.root, candidate)
         if match is not None:
