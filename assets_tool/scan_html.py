@@ -182,9 +182,17 @@ def _img_ref(text: str, post: Path, start: int, end: int, attrs: Attrs) -> Image
     if fields.src is None:
         return None
     link: Attrs | None = None
-    wrapped = _wrap(text, start, end, "a", _A_CLOSE)
-    if wrapped is not None and dict(wrapped[2]).get("href") == fields.src:
-        start, end, link = wrapped
+    # an author's own <picture> is replaced as a whole, so the new one never nests inside it;
+    # its lightbox link may sit inside it (after Chirpy) or around it
+    for step in ("a", "picture", "a"):
+        if step == "picture":
+            picture = _picture_start(text, start, end)
+            if picture is not None:
+                start, end = picture
+            continue
+        wrapped = _wrap(text, start, end, "a", _A_CLOSE)
+        if link is None and wrapped is not None and dict(wrapped[2]).get("href") == fields.src:
+            start, end, link = wrapped
     return ImageRef(
         post=post,
         line=0,

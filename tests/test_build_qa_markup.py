@@ -1,0 +1,67 @@
+"""Markup the author already wrote around an image: replaced as a whole, never nested."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from examples.photogen import make_photo
+from tests.helpers import elements, run_cli, tree_digest
+
+PHOTO = make_photo(480, 360, seed=21, orientation=1)
+
+AUTHOR_PICTURES = {
+    "plain": (
+        '<picture><source srcset="/img/a.jpg" type="image/jpeg">'
+        '<img src="/img/a.jpg" alt="hand"></picture>'
+    ),
+    "spaced": (
+        '<picture>\n  <source media="(min-width: 800px)" srcset="/img/a.jpg">\n'
+        '  <img src="/img/a.jpg" alt="hand">\n</picture>'
+    ),
+    # what Chirpy makes of an author's <picture>: its lightbox link inside the picture
+    "chirpy": (
+        '<picture><source srcset="/img/a.jpg"><a href="/img/a.jpg" class="popup img-link">'
+        '<img src="/img/a.jpg" alt="hand"></a></picture>'
+    ),
+    "linked": (
+        '<a href="/img/a.jpg"><picture><source srcset="/img/a.jpg">'
+        '<img src="/img/a.jpg" alt="hand"></picture></a>'
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AUTHOR_PICTURES))
+@pytest.mark.parametrize("page", ["_posts/2025-01-01-p.md", "p/index.html"])
+def test_author_picture_is_replaced_not_nested(tmp_path: Path, name: str, page: str) -> None:
+    root = tmp_path / "site"
+    post = root / page
+    post.parent.mkdir(parents=True)
+    original = f"---\ntitle: p\n---\nBefore.\n\n{AUTHOR_PICTURES[name]}\n\nAfter.\n"
+    if page.endswith(".html"):
+        original = f"<html><body>\n<p>Before.</p>\n{AUTHOR_PICTURES[name]}\n</body></html>\n"
+    else:
+        (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    post.write_text(original, encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/a.jpg").write_bytes(PHOTO)
+
+    result = run_cli("build", root, "--markup", "picture", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    text = post.read_text(encoding="utf-8")
+    found = elements(text)
+    pictures = [el for el in found if el.tag == "picture"]
+    assert len(pictures) == 1, text
+    assert pictures[0].parent != "picture"
+    assert [el.parent for el in found if el.tag == "img"] == ["picture"]
+    assert "/img/a.jpg" not in " ".join(str(el.attrs) for el in found if el.tag != "img"), text
+    assert "Before." in text
+
+    before = tree_digest(root)
+    again = run_cli("build", root, "--markup", "picture", "--workers", "1")
+    assert again.returncode == 0, again.stderr
+    assert tree_digest(root) == before
+    assert run_cli("build", root, "--markup", "picture", "--check").returncode == 0
+    assert run_cli("build", root, "--revert").returncode == 0
+    assert post.read_text(encoding="utf-8") == original
