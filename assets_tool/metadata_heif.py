@@ -11,8 +11,9 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .metadata_jpeg import clean_exif
 from .metadata_report import Findings, bad
-from .metadata_tiff import Tiff, exif_findings, minimal_exif, strip_exif
+from .metadata_tiff import Tiff, minimal_exif
 from .metadata_xmp import strip_xmp, xmp_findings
 
 _EMPTY_XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
@@ -164,13 +165,12 @@ def strip_heif(data: bytes, path: Path, everything: bool) -> tuple[Findings, byt
         if item.kind == "Exif":
             start = _tiff_start(data, item, path)
             block = data[start : item.end]
-            findings += exif_findings(block, path)
+            found, new = clean_exif(block, path)
+            findings += found
             if everything:
                 orientation = Tiff(block, path).orientation()
                 # a valid (if empty) TIFF: decoders reject an Exif item they cannot parse
                 new = minimal_exif(orientation).ljust(len(block), b"\x00")[: len(block)]
-            else:
-                new = strip_exif(block, path)
             out[start : item.end] = new
             continue
         packet = data[item.start : item.end]

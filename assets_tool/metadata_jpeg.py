@@ -225,37 +225,13 @@ class JpegStripper:
         head, block = payload[:6], payload[6:]
         if len(block) < 8:  # an empty EXIF segment (some editors write one) holds nothing
             return None if self.everything else payload
-        self.findings += exif_findings(block, self.path, prefix + "EXIF")
         if self.everything:
+            self.findings += exif_findings(block, self.path, prefix + "EXIF")
             orientation = Tiff(block, self.path).orientation()
             return None if orientation is None else head + minimal_exif(orientation)
-        patched = bytearray(strip_exif(block, self.path))
-        span = thumbnail_span(Tiff(bytes(patched), self.path))
-        if span is not None and patched[span[0] : span[0] + 2] == b"\xff\xd8":
-            patched[span[0] : span[1]] = self._neuter(bytes(patched[span[0] : span[1]]), prefix)
-        return head + bytes(patched)
-
-    def _neuter(self, thumb: bytes, prefix: str) -> bytes:
-        """Blank the location-bearing segments of an embedded thumbnail, keeping its length."""
-        try:
-            layout = parse(thumb, self.path)
-        except Exception:  # a broken thumbnail is not ours to judge; exiftool treats it as data
-            return thumb
-        sub = JpegStripper(thumb, self.path, False)
-        out = bytearray(thumb)
-        for seg in layout.segments:
-            before = len(sub.findings)
-            handler = {"exif": sub._exif, "xmp": sub._xmp, "irb": sub._irb}.get(_kind(thumb, seg))
-            if handler is not None:
-                handler(seg, prefix + "EXIF thumbnail ")
-            if len(sub.findings) > before:
-                out[seg.start : seg.end] = (
-                    b"\xff\xfe"
-                    + thumb[seg.start + 2 : seg.start + 4]
-                    + bytes(seg.end - seg.start - 4)
-                )
-        self.findings += sub.findings
-        return bytes(out)
+        found, cleaned = clean_exif(block, self.path, prefix + "EXIF")
+        self.findings += found
+        return head + cleaned
 
     def _xmp(self, seg: Segment, prefix: str) -> bytes | None:
         packet = seg.payload(self.data)[len(XMP_SIG) :]
@@ -266,6 +242,41 @@ class JpegStripper:
         body = seg.payload(self.data)[len(PHOTOSHOP) :]
         self.findings += irb_findings(body, self.path, prefix)
         return None if self.everything else PHOTOSHOP + strip_irb(body, self.path)
+
+
+def clean_exif(block: bytes, path: Path, where: str = "EXIF") -> tuple[Findings, bytes]:
+    """Return an EXIF block's location findings and its clean copy, of the same length.
+
+    The embedded JPEG thumbnail counts: a camera or editor may have given it its own EXIF
+    GPS, XMP or IPTC, which every container holding an EXIF block would otherwise publish.
+    """
+    findings = exif_findings(block, path, where)
+    patched = bytearray(strip_exif(block, path))
+    span = thumbnail_span(Tiff(bytes(patched), path))
+    if span is not None and patched[span[0] : span[0] + 2] == b"\xff\xd8":
+        found, thumb = _neuter(bytes(patched[span[0] : span[1]]), path, where + " thumbnail ")
+        findings += found
+        patched[span[0] : span[1]] = thumb
+    return findings, bytes(patched)
+
+
+def _neuter(thumb: bytes, path: Path, label: str) -> tuple[Findings, bytes]:
+    """Blank the location-bearing segments of an embedded thumbnail, keeping its length."""
+    try:
+        layout = parse(thumb, path)
+    except Exception:  # a broken thumbnail is not ours to judge; exiftool treats it as data
+        return [], thumb
+    sub = JpegStripper(thumb, path, False)
+    out = bytearray(thumb)
+    for seg in layout.segments:
+        before = len(sub.findings)
+        handler = {"exif": sub._exif, "xmp": sub._xmp, "irb": sub._irb}.get(_kind(thumb, seg))
+        if handler is not None:
+            handler(seg, label)
+        if len(sub.findings) > before:
+            blank = bytes(seg.end - seg.start - 4)
+            out[seg.start : seg.end] = b"\xff\xfe" + thumb[seg.start + 2 : seg.start + 4] + blank
+    return sub.findings, bytes(out)
 
 
 def strip_jpeg(data: bytes, path: Path, everything: bool) -> tuple[Findings, bytes]:

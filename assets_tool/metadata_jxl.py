@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .metadata_heif import boxes
+from .metadata_jpeg import clean_exif
 from .metadata_report import Findings, bad
-from .metadata_tiff import exif_findings, minimal_exif, strip_exif
+from .metadata_tiff import minimal_exif
 from .metadata_xmp import strip_xmp, xmp_findings
 
 _EMPTY_XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"/>'
@@ -26,8 +27,9 @@ def strip_jxl(data: bytes, path: Path, everything: bool) -> tuple[Findings, byte
             if tiff + 8 > end:
                 raise bad(path, "JPEG XL Exif box's TIFF offset points outside it")
             block = data[tiff:end]
-            findings += exif_findings(block, path)
-            new = minimal_exif(None) if everything else strip_exif(block, path)
+            found, new = clean_exif(block, path)
+            findings += found
+            new = minimal_exif(None) if everything else new
             out[tiff:end] = new.ljust(len(block), b"\x00")[: len(block)]
         elif kind == b"xml ":
             packet = data[start:end]

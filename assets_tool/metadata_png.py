@@ -9,8 +9,9 @@ import zlib
 from pathlib import Path
 
 from .metadata_iptc import PHOTOSHOP, iptc_findings, irb_findings
+from .metadata_jpeg import clean_exif
 from .metadata_report import Findings, LocationFinding, bad, short
-from .metadata_tiff import Tiff, exif_findings, minimal_exif, strip_exif
+from .metadata_tiff import Tiff, exif_findings, minimal_exif
 from .metadata_xmp import strip_xmp, xmp_findings
 
 XMP_KEY = b"XML:com.adobe.xmp"
@@ -132,11 +133,12 @@ def strip_png(data: bytes, path: Path, everything: bool) -> tuple[Findings, byte
     for kind, start, stop in chunks:
         body, raw = data[start + 8 : stop - 4], data[start:stop]
         if kind == b"eXIf":
-            findings += exif_findings(body, path)
+            found, new = clean_exif(body, path)
+            findings += found
             if everything:
                 orientation = Tiff(body, path).orientation()
                 raw = b"" if orientation is None else _chunk(kind, minimal_exif(orientation))
-            elif (new := strip_exif(body, path)) != body:
+            elif new != body:
                 raw = _chunk(kind, new)
         elif kind in (b"tEXt", b"zTXt", b"iTXt"):
             found = _text_findings(kind, body, path)

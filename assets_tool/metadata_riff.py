@@ -5,8 +5,9 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 
+from .metadata_jpeg import clean_exif
 from .metadata_report import Findings, LocationFinding, bad
-from .metadata_tiff import Tiff, exif_findings, minimal_exif, strip_exif
+from .metadata_tiff import Tiff, minimal_exif
 from .metadata_xmp import strip_xmp, xmp_findings
 
 _EXIF_FLAG, _XMP_FLAG = 0x08, 0x04
@@ -43,12 +44,13 @@ def strip_webp(data: bytes, path: Path, everything: bool) -> tuple[Findings, byt
         new: bytes | None = payload
         if fourcc == b"EXIF":
             head, block = _exif_parts(payload)
-            findings += exif_findings(block, path)
+            found, cleaned = clean_exif(block, path)
+            findings += found
             if everything:
                 orientation = Tiff(block, path).orientation()
                 new = None if orientation is None else head + minimal_exif(orientation)
             else:
-                new = head + strip_exif(block, path)
+                new = head + cleaned
         elif fourcc == b"XMP ":
             findings += xmp_findings(payload, path)
             new = None if everything else strip_xmp(payload, path)

@@ -5,15 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .metadata_iptc import iptc_findings, irb_findings, strip_iptc, strip_irb
+from .metadata_jpeg import clean_exif
 from .metadata_report import Findings, bad
 from .metadata_tiff import (
     IPTC_TAG,
     PHOTOSHOP_TAG,
     XMP_TAG,
     Tiff,
-    exif_findings,
     remove_entry,
-    strip_exif,
 )
 from .metadata_xmp import strip_xmp, xmp_findings
 
@@ -56,8 +55,8 @@ def _blocks(tiff: Tiff) -> list[tuple[int, int, int]]:
 def strip_tiff(data: bytes, path: Path, everything: bool) -> tuple[Findings, bytes]:
     """Return a TIFF's location findings and its copy without them (same length)."""
     tiff = Tiff(data, path)
-    findings = exif_findings(data, path)
-    out = bytearray(strip_exif(data, path))
+    findings, cleaned = clean_exif(data, path)
+    out = bytearray(cleaned)
     for tag, start, end in _blocks(tiff):
         value = data[start:end]
         if tag == XMP_TAG:
