@@ -12,7 +12,7 @@ from pathlib import Path
 from .build_images import Progress, render_all
 from .build_posts import rewrite_posts
 from .cache import Manifest, load_manifest
-from .collect import collect
+from .collect import VARIANT_NOTE, collect
 from .config import Config
 from .config import load as load_config
 from .errors import AssetsToolError
@@ -34,12 +34,14 @@ def build_site(
     report = BuildReport(errors=list(collection.errors))
     report.skipped = [
         f"{r.post}:{r.line}: {r.src}: {r.skip.value}" for r in collection.skipped if r.skip
-    ]
+    ] + [f"{i.ref.post}:{i.ref.line}: {i.ref.src}: {VARIANT_NOTE}" for i in collection.variant_refs]
     if mode.revert:
         rewrite_posts(collection, {}, config, mode, report, revert=True)
         return report
     folder = collection.site.root / config.output_dir
     manifest = load_manifest(folder)
+    # a variant a post names directly must outlive the photo it was made from
+    manifest.use([_name_in(folder, item.source.path) for item in collection.variant_refs])
     variant_sets = render_all(collection, config, mode, manifest, executor, report, on_progress)
     _prune(manifest, folder, mode, report)
     if mode.writes:
@@ -53,6 +55,10 @@ def build_site(
     if config.strip_location:
         _audit_published(collection.site.root, report)
     return report
+
+
+def _name_in(folder: Path, path: Path) -> str:
+    return path.relative_to(folder.resolve()).as_posix()
 
 
 def _prune(manifest: Manifest, folder: Path, mode: BuildMode, report: BuildReport) -> None:

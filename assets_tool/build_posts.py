@@ -29,12 +29,15 @@ def rewrite_posts(
     """Splice new markup (or, with `revert`, the originals) into every post that changes."""
     style = _markup_style(collection, config)
     by_post: dict[Path, list[Resolved]] = {}
-    for item in collection.resolved:
+    for item in collection.resolved + collection.variant_refs:
         by_post.setdefault(item.post.path, []).append(item)
+    # a variant named directly stays as the author wrote it (markup made from it is undone)
+    as_written = {id(item.ref) for item in collection.variant_refs}
     for post in collection.posts:
         edits = []
         for item in by_post.get(post.path, []):
-            edit = _edit_for(post, item.ref, sets, style, config, revert)
+            undo = revert or id(item.ref) in as_written
+            edit = _edit_for(post, item.ref, sets, style, config, undo)
             if edit is not None:
                 edits.append(edit)
         new_text = splice(post.text, sorted(edits))

@@ -41,6 +41,8 @@ class Collection:
     resolved: list[Resolved] = field(default_factory=list)
     skipped: list[ImageRef] = field(default_factory=list)
     errors: list[AssetsToolError] = field(default_factory=list)
+    # references to a variant this tool made (a file in the variants folder): left as written
+    variant_refs: list[Resolved] = field(default_factory=list)
 
     def by_source(self) -> dict[Path, list[Resolved]]:
         """Group the resolved references by the file they name, in a stable order."""
@@ -54,6 +56,7 @@ def collect(root: Path, config: Config) -> Collection:
     """Scan the site's posts and resolve each reference; errors are collected, not raised."""
     site = open_site(root, config)
     collection = Collection(site)
+    variants = (site.root / config.output_dir).resolve()
     for path in find_posts(site, config):
         try:
             post = read_post(path, site.url)
@@ -70,7 +73,10 @@ def collect(root: Path, config: Config) -> Collection:
             except AssetsToolError as error:
                 collection.errors.append(error)
                 continue
-            collection.resolved.append(Resolved(post, ref, source))
+            if source.path.is_relative_to(variants):
+                collection.variant_refs.append(Resolved(post, ref, source))
+            else:
+                collection.resolved.append(Resolved(post, ref, source))
     return collection
 
 
@@ -86,6 +92,9 @@ def read_post(path: Path, site_url: str = "") -> Post:
         ) from exc
     markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
     return Post(path, text, scan_text(text, path, markdown=markdown, site_url=site_url))
+
+
+VARIANT_NOTE = "already a variant made by assets-tool; left as it is"
 
 
 def rewritable(ref: ImageRef) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .collect import collect
+from .collect import VARIANT_NOTE, collect
 from .config import Config
 from .errors import AssetsToolError
 from .metadata import read_location
@@ -56,6 +56,10 @@ def inventory(root: Path, config: Config) -> tuple[list[Row], list[AssetsToolErr
     collection = collect(root, config)
     errors = list(collection.errors)
     rows = [_skipped_row(ref) for ref in collection.skipped]
+    rows += [
+        _base_row(item.ref, f"skipped: {VARIANT_NOTE}", item.source.path)
+        for item in collection.variant_refs
+    ]
     for item in collection.resolved:
         try:
             rows.append(_row(item.ref, item.source.path, config))

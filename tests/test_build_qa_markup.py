@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,30 @@ def test_author_picture_is_replaced_not_nested(tmp_path: Path, name: str, page: 
     assert run_cli("build", root, "--markup", "picture", "--check").returncode == 0
     assert run_cli("build", root, "--revert").returncode == 0
     assert post.read_text(encoding="utf-8") == original
+
+
+def test_a_post_naming_a_variant_keeps_it_as_written(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/a.jpg").write_bytes(PHOTO)
+    (root / "img/b.jpg").write_bytes(make_photo(400, 300, seed=22, orientation=1))
+    first = root / "_posts/2025-01-01-first.md"
+    first.write_text("![a](/img/a.jpg)\n", encoding="utf-8")
+    assert run_cli("build", root, "--workers", "1").returncode == 0
+    variant = sorted((root / "assets/img/variants").glob("a-*.jpg"))[0]
+    second = root / "_posts/2025-01-02-second.md"
+    naming = f"![copy](/assets/img/variants/{variant.name})\n"
+    second.write_text(naming, encoding="utf-8")
+    first.write_text("![b](/img/b.jpg)\n", encoding="utf-8")  # a.jpg's variants are now stale
+
+    result = run_cli("build", root, "--workers", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    assert second.read_text(encoding="utf-8") == naming  # no variants of a variant
+    assert variant.is_file()  # the stale photo's other variants go, this one stays
+    assert not list((root / "assets/img/variants").glob(f"{variant.stem}-*"))
+    assert any("already a variant" in line for line in json.loads(result.stdout)["skipped"])
+    scan = run_cli("scan", root)
+    assert f"second.md:1: /assets/img/variants/{variant.name}" in scan.stdout
+    assert "already a variant" in scan.stdout
