@@ -16,10 +16,21 @@ LOCATION_PROPERTIES: dict[str, str] = {
     "http://ns.adobe.com/exif/1.0/": r"GPS[A-Za-z0-9_]*",
     "http://ns.adobe.com/photoshop/1.0/": r"City|State|Country",
     "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/": r"Location|CountryCode",
-    "http://iptc.org/std/Iptc4xmpExt/2008-02-29/": r"LocationShown|LocationCreated",
-    "http://www.dji.com/drone-dji/1.0/": r"Gps[A-Za-z0-9_]*|AbsoluteAltitude|RelativeAltitude",
+    "http://iptc.org/std/Iptc4xmpExt/2008-02-29/": r"LocationShown|LocationCreated|RatingRegion",
+    "http://www.dji.com/drone-dji/1.0/": (
+        r"Gps[A-Za-z0-9_]*|Latitude|Longitude|AbsoluteAltitude|RelativeAltitude"
+        r"|Flight[A-Za-z]*|Gimbal[A-Za-z]*|Rtk[A-Za-z]*|CamReverse"
+    ),
     "http://ns.google.com/photos/1.0/camera/": r"Gps[A-Za-z0-9_]*",
     "http://ns.adobe.com/xmp/1.0/DynamicMedia/": r"shotLocation",
+    # Google depth/AR photos: the device's position on Earth and its pose
+    "http://ns.google.com/photos/dd/1.0/device/": r"EarthPos|Pose",
+    "http://ns.google.com/photos/dd/1.0/camera/": r"Pose",
+    "http://ns.google.com/photos/dd/1.0/plane/": r"Pose",
+    "http://developer.sonyericsson.com/cell/1.0/": r"[A-Za-z]+",  # the cell tower seen
+    "http://rs.tdwg.org/dwc/index.htm": r"dctermsLocation",  # Darwin Core, naturalists' photos
+    "http://ns.iview-multimedia.com/mediapro/1.0/": r"Location",
+    "http://ns.camerabits.com/photomechanic/1.0/": r"CountryCode",
 }
 _PREFIXES = {
     "http://ns.adobe.com/exif/1.0/": "exif",
@@ -29,6 +40,13 @@ _PREFIXES = {
     "http://www.dji.com/drone-dji/1.0/": "drone-dji",
     "http://ns.google.com/photos/1.0/camera/": "GCamera",
     "http://ns.adobe.com/xmp/1.0/DynamicMedia/": "xmpDM",
+    "http://ns.google.com/photos/dd/1.0/device/": "Device",
+    "http://ns.google.com/photos/dd/1.0/camera/": "Camera",
+    "http://ns.google.com/photos/dd/1.0/plane/": "Plane",
+    "http://developer.sonyericsson.com/cell/1.0/": "cell",
+    "http://rs.tdwg.org/dwc/index.htm": "dwc",
+    "http://ns.iview-multimedia.com/mediapro/1.0/": "mediapro",
+    "http://ns.camerabits.com/photomechanic/1.0/": "photomechanic",
 }
 EXT_SIG = b"http://ns.adobe.com/xmp/extension/\x00"  # JPEG ExtendedXMP chunks start so
 # words that reveal location in a packet we could not parse
