@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .build_images import Progress, render_all
 from .build_posts import rewrite_posts
-from .cache import Manifest, load_manifest
-from .collect import VARIANT_NOTE, collect
+from .cache import Manifest, load_manifest, remove_stale_temps
+from .collect import VARIANT_NOTE, Collection, collect
 from .config import Config
 from .config import load as load_config
 from .errors import AssetsToolError
@@ -39,6 +39,8 @@ def build_site(
         rewrite_posts(collection, {}, config, mode, report, revert=True)
         return report
     folder = collection.site.root / config.output_dir
+    if mode.writes:
+        _sweep(collection, folder)
     manifest = load_manifest(folder)
     # a variant a post names directly must outlive the photo it was made from
     manifest.use([_name_in(folder, item.source.path) for item in collection.variant_refs])
@@ -55,6 +57,17 @@ def build_site(
     if config.strip_location:
         _audit_published(collection.site.root, report)
     return report
+
+
+def _sweep(collection: Collection, folder: Path) -> None:
+    """Remove the temp files a killed run left beside the files this run may write."""
+    names: dict[Path, set[str]] = {}
+    paths = [post.path for post in collection.posts] + list(collection.by_source())
+    for path in paths:
+        names.setdefault(path.parent, set()).add(path.name)
+    for parent, found in names.items():
+        remove_stale_temps(parent, found)
+    remove_stale_temps(folder)
 
 
 def _name_in(folder: Path, path: Path) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -290,5 +291,11 @@ def _worker_count(config: Config) -> int:
 
 
 def _default_pool(config: Config) -> Executor:
-    # the initializer keeps SVT-AV1's encoder logs off the terminal in every worker
-    return ProcessPoolExecutor(max_workers=_worker_count(config), initializer=worker_init)
+    return ProcessPoolExecutor(max_workers=_worker_count(config), initializer=_init_worker)
+
+
+def _init_worker() -> None:
+    # Ctrl-C reaches the whole process group: the driver stops the run, a worker would only
+    # print a traceback; worker_init keeps SVT-AV1's encoder logs off the terminal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_init()

@@ -10,12 +10,17 @@ again on every run. It lives inside the published variants folder, so a copy of 
 from __future__ import annotations
 
 import json
+import os
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_atomic
 
 MANIFEST_NAME = "assets-tool-manifest.json"
+# what atomic.write_atomic names its temp files (tempfile.mkstemp: 8 random characters)
+_TEMP = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp\Z")
 VERSION = 1
 
 
@@ -99,3 +104,19 @@ def _has_size(path: Path, size: int) -> bool:
         return path.stat().st_size == size
     except OSError:
         return False
+
+
+def remove_stale_temps(folder: Path, names: Iterable[str] | None = None) -> list[Path]:
+    """Delete the temp files a killed run left in `folder`: all, or only those of `names`."""
+    wanted = None if names is None else set(names)
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        match = _TEMP.match(entry.name)
+        if match and (wanted is None or match.group(1) in wanted) and entry.is_file():
+            Path(entry.path).unlink(missing_ok=True)
+            removed.append(Path(entry.path))
+    return removed

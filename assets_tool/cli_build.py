@@ -10,7 +10,14 @@ import click
 
 from . import config as config_module
 from .build import BuildMode, build_site
-from .cli_common import EXIT_FAILED, EXIT_OK, emit_json, guarded, print_error
+from .cli_common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    emit_json,
+    guarded,
+    print_error,
+)
 from .config import Config
 from .inventory import inventory
 from .report import BuildReport
@@ -74,7 +81,15 @@ def build(
             strip_location=False if no_strip else None,
         )
         mode = BuildMode(dry_run=dry_run, check=check, revert=revert)
-        report = _run_with_progress(site, config, mode)
+        try:
+            report = _run_with_progress(site, config, mode)
+        except KeyboardInterrupt:
+            # every write is atomic: what was written is whole, and a new run picks up from there
+            click.echo(
+                "interrupted; every file written so far is complete: run the build again to finish",
+                err=True,
+            )
+            sys.exit(EXIT_INTERRUPTED)
     _print_report(report, mode, as_json)
     failed = bool(report.errors) or (check and (report.changed or bool(report.location_left)))
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
