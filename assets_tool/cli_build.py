@@ -19,6 +19,7 @@ from .cli_common import (
     print_error,
 )
 from .config import Config
+from .errors import ConfigError
 from .inventory import inventory
 from .report import BuildReport
 
@@ -33,7 +34,12 @@ def _overrides(**options: Any) -> dict[str, Any]:
 
 
 def _load(site: Path, **options: Any) -> Config:
-    return config_module.load(site).replace(**_overrides(**options))
+    config = config_module.load(site)
+    try:
+        return config.replace(**_overrides(**options))
+    except ConfigError as error:
+        # the site's own settings passed; a bad value came from the command line
+        raise click.UsageError(error.message) from error
 
 
 @click.command()

@@ -1,0 +1,50 @@
+"""What a user sees from `build`: exit codes, --json on stdout, messages on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from examples.photogen import make_photo
+from tests.helpers import run_cli
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/ok.jpg").write_bytes(make_photo(320, 240, seed=31, orientation=1))
+    (root / "img/junk.jpg").write_bytes(b"not an image at all")
+    (root / "_posts/2025-01-01-p.md").write_text(
+        "![ok](/img/ok.jpg)\n\n![junk](/img/junk.jpg)\n\n![gone](/img/gone.jpg)\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+@pytest.mark.parametrize(
+    "option",
+    [("--formats", "gif"), ("--output-dir", "_hidden"), ("--widths", "0"), ("--widths", "x")],
+)
+def test_a_bad_option_value_is_a_usage_error(site: Path, option: tuple[str, str]) -> None:
+    result = run_cli("build", site, *option)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (site / "assets").exists()
+
+
+def test_json_report_stays_valid_with_errors(site: Path) -> None:
+    result = run_cli("build", site, "--json", "--workers", "1")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["images"] == 2
+    errors = report["errors"]
+    assert len(errors) == 2
+    assert any("2025-01-01-p.md:5:" in e and "/img/gone.jpg" in e for e in errors)
+    assert any("junk.jpg" in e and "2025-01-01-p.md:3" in e for e in errors)
+    assert report["posts_changed"] == [str(site / "_posts/2025-01-01-p.md")]
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
