@@ -12,15 +12,17 @@ from .metadata_xmp import strip_xmp, xmp_findings
 
 PHOTOSHOP = b"Photoshop 3.0\x00"
 IPTC_ID, EXIF1_ID, EXIF3_ID, XMP_ID, DIGEST_ID = 0x0404, 0x0422, 0x0423, 0x0424, 0x0425
-# record 2 datasets that name a place
+# (record, dataset) of the datasets that name a place; 1:5 is the envelope's destination,
+# which exiftool counts as location too
 IPTC_LOCATION = {
-    26: "IPTC Content Location Code",
-    27: "IPTC Content Location Name",
-    90: "IPTC City",
-    92: "IPTC Sub-location",
-    95: "IPTC Province-State",
-    100: "IPTC Country Code",
-    101: "IPTC Country",
+    (1, 5): "IPTC Destination",
+    (2, 26): "IPTC Content Location Code",
+    (2, 27): "IPTC Content Location Name",
+    (2, 90): "IPTC City",
+    (2, 92): "IPTC Sub-location",
+    (2, 95): "IPTC Province-State",
+    (2, 100): "IPTC Country Code",
+    (2, 101): "IPTC Country",
 }
 _SIGNATURES = (b"8BIM", b"MeSa", b"PHUT", b"AgHg", b"DCSR")
 
@@ -87,9 +89,9 @@ def iptc_findings(data: bytes, path: Path, prefix: str = "") -> Findings:
     """List the location datasets of an IPTC-IIM block."""
     found = []
     for record, number, start, end in _datasets(data, path)[0]:
-        if record == 2 and number in IPTC_LOCATION:
+        if (record, number) in IPTC_LOCATION:
             value = data[start + 5 : end].decode("utf-8", "replace")
-            found.append(LocationFinding(prefix + IPTC_LOCATION[number], short(value)))
+            found.append(LocationFinding(prefix + IPTC_LOCATION[record, number], short(value)))
     return found
 
 
@@ -99,7 +101,7 @@ def strip_iptc(data: bytes, path: Path) -> bytes:
     keep = [
         data[start:end]
         for record, number, start, end in datasets
-        if not (record == 2 and number in IPTC_LOCATION)
+        if (record, number) not in IPTC_LOCATION
     ]
     return b"".join(keep) + data[stop:]
 

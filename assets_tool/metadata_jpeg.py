@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .metadata_geotiff import geotiff_findings, strip_geotiff
 from .metadata_iptc import PHOTOSHOP, irb_findings, strip_irb
 from .metadata_report import Findings, LocationFinding, bad
 from .metadata_tiff import Tiff, exif_findings, minimal_exif, strip_exif, thumbnail_span
@@ -247,11 +248,11 @@ class JpegStripper:
 def clean_exif(block: bytes, path: Path, where: str = "EXIF") -> tuple[Findings, bytes]:
     """Return an EXIF block's location findings and its clean copy, of the same length.
 
-    The embedded JPEG thumbnail counts: a camera or editor may have given it its own EXIF
-    GPS, XMP or IPTC, which every container holding an EXIF block would otherwise publish.
+    GeoTIFF tie points count, and so does the embedded JPEG thumbnail: a camera or editor
+    may have given it its own EXIF GPS, XMP or IPTC.
     """
-    findings = exif_findings(block, path, where)
-    patched = bytearray(strip_exif(block, path))
+    findings = exif_findings(block, path, where) + geotiff_findings(block, path, where)
+    patched = bytearray(strip_geotiff(strip_exif(block, path), path))
     span = thumbnail_span(Tiff(bytes(patched), path))
     if span is not None and patched[span[0] : span[0] + 2] == b"\xff\xd8":
         found, thumb = _neuter(bytes(patched[span[0] : span[1]]), path, where + " thumbnail ")
