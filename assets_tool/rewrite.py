@@ -59,6 +59,8 @@ def build_picture(
     else:
         width, height = display, round(display * variants.height / variants.width)
         sizes = f"(max-width: {display}px) 100vw, {display}px"
+    # the author knows the layout (and which image is above the fold) better than a default
+    sizes = _attr(ref.attrs, "sizes") or sizes
     if style == "picture":
         shown = fallback
         sources = tuple(
@@ -79,7 +81,10 @@ def build_picture(
     ]
     if ref.title is not None:
         img.append(("title", ref.title))
-    img += [("loading", "lazy"), ("decoding", "async")]
+    img += [
+        ("loading", _attr(ref.attrs, "loading") or "lazy"),
+        ("decoding", _attr(ref.attrs, "decoding") or "async"),
+    ]
     skip = OWNED | {"alt"} | ({"title"} if ref.title is not None else set())
     img += [(name, value) for name, value in ref.attrs if name.lower() not in skip]
     img.append((MARKER_ATTR, marker))

@@ -93,3 +93,28 @@ def test_a_post_naming_a_variant_keeps_it_as_written(tmp_path: Path) -> None:
     scan = run_cli("scan", root)
     assert f"second.md:1: /assets/img/variants/{variant.name}" in scan.stdout
     assert "already a variant" in scan.stdout
+
+
+def test_author_sizes_and_loading_are_kept(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/a.jpg").write_bytes(PHOTO)
+    post = root / "_posts/2025-01-01-p.md"
+    post.write_text(
+        '<img src="/img/a.jpg" srcset="/img/a.jpg 480w" sizes="(min-width: 60em) 50vw, 100vw"'
+        ' loading="eager" decoding="sync" alt="hero">\n\n![plain](/img/a.jpg)\n',
+        encoding="utf-8",
+    )
+    result = run_cli("build", root, "--markup", "picture", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    text = post.read_text(encoding="utf-8")
+    hero, plain = [el.attrs for el in elements(text) if el.tag == "img"]
+    assert hero["sizes"] == "(min-width: 60em) 50vw, 100vw"
+    assert (hero["loading"], hero["decoding"]) == ("eager", "sync")
+    assert "/img/a.jpg" not in (hero["srcset"] or "")
+    sources = [el.attrs for el in elements(text) if el.tag == "source"]
+    assert {s["sizes"] for s in sources} == {hero["sizes"], plain["sizes"]}
+    assert (plain["sizes"], plain["loading"], plain["decoding"]) == ("100vw", "lazy", "async")
+    assert text.count("loading=") == 2
