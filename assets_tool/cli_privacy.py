@@ -53,6 +53,8 @@ def strip_command(paths: tuple[Path, ...], everything: bool) -> None:
 
     Prints each file it changed and exits 1 when it changed any (the pre-commit fixer
     convention), or when a file could not be checked; 0 when every file was clean.
+    A symbolic link is followed: the file it points to is cleaned (the link stays a link),
+    since that file is what gets published; the output names it.
     """
     with guarded():
         _strip(paths, everything)
@@ -67,7 +69,8 @@ def _strip(paths: tuple[Path, ...], everything: bool) -> None:
                 changed += 1
                 what = "metadata" if everything else "location"
                 kinds = _kinds(report)
-                click.echo(f"stripped {what}: {path}" + (f" ({kinds})" if kinds else ""))
+                shown = f"{path} -> {path.resolve()}" if path.is_symlink() else str(path)
+                click.echo(f"stripped {what}: {shown}" + (f" ({kinds})" if kinds else ""))
             else:
                 clean += 1
         except AssetsToolError as error:

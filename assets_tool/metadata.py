@@ -108,6 +108,8 @@ def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport,
     if is_lfs_pointer(data):
         return LocationReport(path, (), LFS_UNCHECKED), data
     kind = image_kind(data)
+    if kind is None and not data:
+        raise MetadataError(path, "is empty (0 bytes)", "copy or export the image again")
     if kind is None:
         raise MetadataError(path, "not an image (unknown content)", "pass only image files")
     stripper = _strippers().get(kind)
@@ -164,6 +166,9 @@ def strip_file_report(path: Path, *, everything: bool = False) -> LocationReport
 
 
 def _read(path: Path) -> bytes:
+    if path.is_symlink() and not path.exists():
+        target = os.readlink(path)
+        raise MetadataError(path, f"is a broken symbolic link (to {target})", "fix or remove it")
     if path.exists() and not path.is_file() and not path.is_dir():
         # a FIFO or device would block or never end
         raise MetadataError(path, "is not a regular file", "pass image files")

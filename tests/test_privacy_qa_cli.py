@@ -1,0 +1,81 @@
+"""Hostile and odd inputs through `strip`: one clear line per file, the rest still processed."""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from assets_tool.cli import main
+
+from .test_metadata_fixtures import app13, exiftool_location, insert_segments, jpeg, xmp_segment
+
+
+def _strip(*paths: Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["strip", *map(str, paths)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_symlink_is_written_through_and_named(tmp_path: Path) -> None:
+    outside = tmp_path / "originals" / "photo.jpg"
+    outside.parent.mkdir()
+    outside.write_bytes(jpeg())
+    site = tmp_path / "site"
+    site.mkdir()
+    link = site / "photo.jpg"
+    link.symlink_to(outside)
+    code, out, _ = _strip(site)
+    assert code == 1
+    assert f"stripped location: {link} -> {outside}" in out
+    assert link.is_symlink() and exiftool_location(outside) == ""
+
+
+def test_broken_link_and_empty_file_get_one_line_each_and_the_rest_is_cleaned(
+    tmp_path: Path,
+) -> None:
+    broken, empty, good = tmp_path / "gone.jpg", tmp_path / "empty.jpg", tmp_path / "good.jpg"
+    broken.symlink_to(tmp_path / "nowhere" / "x.jpg")
+    empty.write_bytes(b"")
+    good.write_bytes(jpeg())
+    code, out, err = _strip(broken, empty, good)
+    assert code == 1
+    lines = err.splitlines()
+    assert f"error: {broken}: is a broken symbolic link (to {tmp_path}/nowhere/x.jpg)" in lines[0]
+    assert lines[1] == f"error: {empty}: is empty (0 bytes); copy or export the image again"
+    assert len(lines) == 2
+    assert "1 file stripped, 0 already clean, 2 failed" in out
+    assert exiftool_location(good) == "" and empty.read_bytes() == b""
+
+
+def _segment_ends(data: bytes) -> list[int]:
+    pos, ends = 2, [2]
+    while data[pos + 1] != 0xDA:
+        pos += 2 + struct.unpack_from(">H", data, pos + 2)[0]
+        ends.append(pos)
+    return ends
+
+
+def test_jpeg_cut_at_every_segment_is_refused_untouched_or_cleaned(tmp_path: Path) -> None:
+    data = insert_segments(jpeg(), xmp_segment(), app13())
+    cuts = sorted({c + d for c in _segment_ends(data) for d in (0, 3, 9)} | {len(data) - 50})
+    files = []
+    for cut in cuts:
+        path = tmp_path / f"cut{cut:05d}.jpg"
+        path.write_bytes(data[:cut])
+        files.append(path)
+    code, out, err = _strip(*files)
+    assert code == 1
+    errors = err.splitlines()
+    for cut, path in zip(cuts, files, strict=True):
+        if path.read_bytes() == data[:cut]:  # refused: exactly one line naming it, a remedy
+            mine = [line for line in errors if line.startswith(f"error: {path}: ")]
+            assert len(mine) == 1 and "; " in mine[0], (cut, errors)
+        else:  # cleaned: the image data was complete enough to keep, and it is clean
+            assert f"stripped location: {path}" in out
+            assert exiftool_location(path) == ""
+    assert len(errors) == sum(
+        1 for p, c in zip(files, cuts, strict=True) if p.read_bytes() == data[:c]
+    )
+    assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]  # no temp files left
