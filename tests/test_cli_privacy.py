@@ -77,7 +77,7 @@ def test_strip_keeps_going_past_bad_files(tmp_path: Path) -> None:
     assert code == 1
     lines = err.splitlines()
     assert len(lines) == 4 and all(line.startswith("error: ") for line in lines)
-    assert f"error: {fake}: not an image" in err and f"error: {empty}: not an image" in err
+    assert f"error: {fake}: not an image" in err and f"error: {empty}: is empty (0 bytes)" in err
     assert (
         f"error: {pointer}: cannot verify: Git LFS content not present; run `git lfs pull`" in err
     )
@@ -114,7 +114,7 @@ def test_unreadable_path_is_an_error_line(tmp_path: Path) -> None:
     broken = tmp_path / "dangling.jpg"
     broken.symlink_to(tmp_path / "nowhere")
     code, _, err = _run("strip", str(broken))
-    assert code == 1 and f"error: {broken}: cannot read" in err
+    assert code == 1 and f"error: {broken}: is a broken symbolic link" in err
     reports = list(audit_paths([broken]))
     assert len(reports) == 1 and isinstance(reports[0], Exception)
 
