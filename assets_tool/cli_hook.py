@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -75,7 +76,12 @@ def check_images_command(
         candidates = _candidates(files)
         repo = _repo_for(files)
         result = hook.check_images(
-            repo, candidates, max_untracked_size, site_check=_site_check, site=site
+            repo,
+            candidates,
+            max_untracked_size,
+            site_check=_site_check,
+            site=site,
+            pushed=_pushed_range(),
         )
     for problem in result.problems:
         click.echo(str(problem))
@@ -133,6 +139,12 @@ def _repo_for(files: tuple[str, ...]) -> Path:
     if files:
         return Path.cwd()
     return Path(hook_install.git(Path.cwd(), "rev-parse", "--show-toplevel").decode().strip())
+
+
+def _pushed_range() -> tuple[str, str] | None:
+    """Return the commits being pushed, as the pre-commit framework names them at push time."""
+    start, end = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    return (start, end) if start and end else None
 
 
 def _site_check(site: Path) -> list[str]:

@@ -97,7 +97,11 @@ def lfs_tracked(repo: Path, names: Sequence[str]) -> set[str]:
 
 def staged_bytes(repo: Path, name: str) -> bytes:
     """Return the staged content of `name`, from the local LFS store when it is a pointer."""
-    blob = git(repo, "cat-file", "blob", f":{name}")
+    return _lfs_content(repo, git(repo, "cat-file", "blob", f":{name}"))
+
+
+def _lfs_content(repo: Path, blob: bytes) -> bytes:
+    """Return the content a Git LFS pointer stands for, from the local store, if it is there."""
     match = _LFS_OID.search(blob) if is_lfs_pointer(blob) else None
     if match is None:
         return blob
@@ -137,9 +141,17 @@ def check_images(
     max_untracked: int = DEFAULT_MAX_UNTRACKED,
     site_check: SiteCheck | None = None,
     site: Path | None = None,
+    pushed: tuple[str, str] | None = None,
 ) -> HookResult:
-    """Find location data, unverifiable LFS pointers and large images Git LFS does not store."""
+    """Find location data, unverifiable LFS pointers and large images Git LFS does not store.
+
+    `pushed` is the (from, to) range of commits about to be pushed: every version of each
+    file in those commits is checked too, since a later fix does not take location out of
+    an earlier commit.
+    """
     result = HookResult()
+    if pushed is not None:
+        _check_history(repo, candidates, pushed, result)
     large: dict[str, int] = {}
     for item in candidates:
         data = staged_bytes(repo, item.name) if item.partial else _read(item, result)
@@ -169,6 +181,51 @@ def check_images(
                 path, reason = str(site), line
             result.problems.append(Problem(_shown(Path(path), repo), reason))
     return result
+
+
+def _check_history(
+    repo: Path, candidates: Sequence[Candidate], pushed: tuple[str, str], result: HookResult
+) -> None:
+    """Report location in any version of the candidates that the pushed commits hold."""
+    paths = {item.name: item.path for item in candidates}
+    names = list(paths)
+    if not names:
+        return
+    span = f"{pushed[0]}..{pushed[1]}"
+    commits = git(repo, "log", "--format=%H", span, "--", *names).decode().split()
+    seen: set[bytes] = set()
+    for commit in commits:
+        listing = git(repo, "ls-tree", "-z", commit, "--", *names).split(b"\0")
+        for line in filter(None, listing):
+            info, _, raw_name = line.partition(b"\t")
+            blob, name = info.split()[2], raw_name.decode("utf-8", "surrogateescape")
+            if blob in seen:
+                continue
+            seen.add(blob)
+            _check_blob(repo, (name, paths.get(name)), blob.decode(), commit, result)
+
+
+def _check_blob(
+    repo: Path, file: tuple[str, Path | None], blob: str, commit: str, result: HookResult
+) -> None:
+    name, path = file
+    data = _lfs_content(repo, git(repo, "cat-file", "blob", blob))
+    if is_lfs_pointer(data) or image_kind(data[:64]) is None:
+        return  # content not here (the working-tree check says so) or not an image
+    if path is not None and path.is_file() and path.read_bytes() == data:
+        return  # the working-tree check reports this very version
+    try:
+        report = read_location(data, Path(name))
+    except AssetsToolError:
+        return  # the working-tree check reports unparsable files
+    if report.findings:
+        found = "; ".join(f"{f.where} ({f.detail})" for f in report.findings)
+        fix = (
+            "rewrite the unpushed commits so that none holds this version "
+            f"(e.g. `git rebase -i {commit[:10]}^`), then push again"
+        )
+        reason = f"location data in commit {commit[:10]}: {found}; {fix}"
+        result.problems.append(Problem(name, reason))
 
 
 def _shown(path: Path, base: Path) -> str:
