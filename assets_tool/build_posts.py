@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from .report import BuildMode, BuildReport
 from .rewrite import build_picture, render_picture, splice
 from .scan import encode_original
 
+# what follows an image inside a link: `</a>`, or the `](url)`/`][id]` of a Markdown link
+_LINK_CLOSE = re.compile(r"\s*</a\s*>|\](?:\(|\[)", re.IGNORECASE)
 # the lightbox link Chirpy itself puts around images; href is set to the largest variant
 LIGHTBOX_LINK: tuple[tuple[str, str | None], ...] = (("class", "popup img-link"),)
 
@@ -66,14 +69,20 @@ def _edit_for(
     if not rewritable(ref) or variants is None or not variants.variants:
         return None
     original = ref.original if ref.original is not None else post.text[ref.start : ref.end]
-    if style == "img" and ref.link_attrs is None:
-        # Chirpy wraps every bare <img> in a lightbox link to its src; a link of our own, to
-        # the largest variant, keeps the lightbox sharp and stops the theme adding another
+    if style == "img" and ref.link_attrs is None and not _in_link(post.text, ref.end):
+        # Chirpy wraps every <img> not already in a link in a lightbox link to its src; a link
+        # of our own, to the largest variant, keeps the lightbox sharp and stops the theme
+        # adding another (inside the author's own link it would nest links: neither adds one)
         ref = replace(ref, link_attrs=LIGHTBOX_LINK)
     picture = build_picture(
         ref, variants, style=style, default_sizes=config.sizes, marker=encode_original(original)
     )
     return (ref.start, ref.end, render_picture(picture))
+
+
+def _in_link(text: str, end: int) -> bool:
+    """Tell whether markup ending at `end` is the last thing inside a link (HTML or Markdown)."""
+    return _LINK_CLOSE.match(text, end) is not None
 
 
 def _markup_style(collection: Collection, config: Config) -> str:

@@ -8,6 +8,7 @@ stays an index into the author's text.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import html
 import re
 from functools import lru_cache
@@ -37,6 +38,7 @@ _IAL = re.compile(r"""\{:\s*((?:[^}"']|"[^"]*"|'[^']*')*)\}""")
 _IAL_TOKEN = re.compile(
     r"""([A-Za-z_:][\w.:-]*)=("[^"]*"|'[^']*'|[^\s"'}]+)|\.([\w-]+)|#([\w-]+)|\S+"""
 )
+_LINK_TAIL = re.compile(rf"\]\([ \t]*({_DEST})(?:[ \t]+({_TITLE}))?[ \t]*\)")
 _IMAGE_START = re.compile(r"!\[")
 _INLINE_TOKEN = re.compile(r"\\.|`+|<!--|<", re.S)
 _INLINE_TAG = re.compile(
@@ -143,8 +145,27 @@ def find_markdown_refs(
             continue
         ref = _inline_ref(text, post, pos) or _reference_ref(text, post, pos, defs)
         if ref is not None:
-            refs.append(ref)
+            refs.append(_linked(text, ref))
     return refs
+
+
+def _linked(text: str, ref: ImageRef) -> ImageRef:
+    """Take in a Markdown link around the image that opens the image itself (a lightbox).
+
+    Left outside the span, the link would keep sending readers to the full-size original.
+    """
+    if ref.start == 0 or text[ref.start - 1] != "[" or _escaped(text, ref.start - 1):
+        return ref
+    tail = _LINK_TAIL.match(text, ref.end)
+    if tail is None or _dest(tail.group(1)) != ref.src:
+        return ref
+    title = _title(tail.group(2))
+    return dataclasses.replace(
+        ref,
+        start=ref.start - 1,
+        end=tail.end(),
+        link_attrs=(("title", title),) if title is not None else (),
+    )
 
 
 def _escaped(text: str, pos: int) -> bool:

@@ -118,3 +118,34 @@ def test_author_sizes_and_loading_are_kept(tmp_path: Path) -> None:
     assert {s["sizes"] for s in sources} == {hero["sizes"], plain["sizes"]}
     assert (plain["sizes"], plain["loading"], plain["decoding"]) == ("100vw", "lazy", "async")
     assert text.count("loading=") == 2
+
+
+@pytest.mark.parametrize("markup", ["picture", "img"])
+def test_markdown_link_to_the_image_itself_opens_a_variant(tmp_path: Path, markup: str) -> None:
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/a.jpg").write_bytes(PHOTO)
+    post = root / "_posts/2025-01-01-p.md"
+    original = (
+        'Zoom: [![zoom](/img/a.jpg)](/img/a.jpg "Open")\n\n'
+        "Elsewhere: [![away](/img/a.jpg)](https://example.com/)\n\n"
+        '<a href="https://example.com/"><img src="/img/a.jpg" alt="html"></a>\n'
+    )
+    post.write_text(original, encoding="utf-8")
+    result = run_cli("build", root, "--markup", markup, "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    text = post.read_text(encoding="utf-8")
+    # no lightbox link of ours inside the author's links to elsewhere (nested links)
+    links = [el for el in elements(text) if el.tag == "a"]
+    assert [el.attrs["href"] for el in links][1:] == ["https://example.com/"], text
+    assert (links[0].attrs["href"] or "").startswith("/assets/img/variants/")
+    assert links[0].attrs["title"] == "Open"
+    assert "](/img/a.jpg" not in text
+    assert "[<" in text and "](https://example.com/)" in text  # a link elsewhere stays Markdown
+    before = tree_digest(root)
+    assert run_cli("build", root, "--markup", markup, "--workers", "1").returncode == 0
+    assert tree_digest(root) == before
+    assert run_cli("build", root, "--revert").returncode == 0
+    assert post.read_text(encoding="utf-8") == original
