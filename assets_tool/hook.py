@@ -187,11 +187,13 @@ def _check_history(
     repo: Path, candidates: Sequence[Candidate], pushed: tuple[str, str], result: HookResult
 ) -> None:
     """Report location in any version of the candidates that the pushed commits hold."""
-    paths = {item.name: item.path for item in candidates}
+    paths: dict[str, Path | None] = {item.name: item.path for item in candidates}
+    span = f"{pushed[0]}..{pushed[1]}"
+    for name in _gone_in(repo, span, pushed[1]):
+        paths.setdefault(name, None)  # added and deleted (or renamed away) before the push
     names = list(paths)
     if not names:
         return
-    span = f"{pushed[0]}..{pushed[1]}"
     commits = git(repo, "log", "--format=%H", span, "--", *names).decode().split()
     seen: set[bytes] = set()
     for commit in commits:
@@ -203,6 +205,18 @@ def _check_history(
                 continue
             seen.add(blob)
             _check_blob(repo, (name, paths.get(name)), blob.decode(), commit, result)
+
+
+def _gone_in(repo: Path, span: str, end: str) -> list[str]:
+    """List the images some commit of `span` touched that the last commit no longer has."""
+    out = git(repo, "log", "--format=", "--name-only", "--no-renames", "-z", span)
+    touched = {n for n in out.decode("utf-8", "surrogateescape").split("\0") if is_raster_name(n)}
+    if not touched:
+        return []
+    names = sorted(touched)
+    there = git(repo, "ls-tree", "--name-only", "-z", end, "--", *names)
+    present = set(there.decode("utf-8", "surrogateescape").split("\0"))
+    return [name for name in names if name not in present]
 
 
 def _check_blob(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from PIL import Image
+
 from .test_hook import PRE_COMMIT, git, gps_jpeg, make_repo
 from .test_hook_precommit import hooks_repo, precommit_env, run, use_hooks
 
@@ -40,3 +42,17 @@ def test_push_of_a_located_commit_is_blocked_even_if_the_tree_is_clean(
     git(repo, "commit", "-q", "-m", "photo", "--no-verify")
     again = run(repo, precommit_env, "git", "push", "origin", "main")
     assert again.returncode == 0, again.stdout
+    # a located photo added and deleted again before the push is still in the pushed history
+    folder = repo / "posts" / "old trip"
+    folder.mkdir(parents=True)
+    (folder / "gone.jpg").write_bytes(gps_jpeg(color="blue"))
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "oops", "--no-verify")
+    git(repo, "rm", "-q", "posts/old trip/gone.jpg")
+    # the framework runs the hook only when some image is in the push (see docs/hooks.md)
+    Image.new("RGB", (8, 8)).save(repo / "clean.png")
+    git(repo, "add", "clean.png")
+    git(repo, "commit", "-q", "-m", "remove it", "--no-verify")
+    gone = run(repo, precommit_env, "git", "push", "origin", "main")
+    assert gone.returncode != 0, gone.stdout
+    assert "posts/old trip/gone.jpg: location data in commit" in gone.stdout
