@@ -127,7 +127,7 @@ def _print_report(report: BuildReport, mode: BuildMode, as_json: bool) -> None:
         print_error(error)
     if as_json:
         emit_json(report.to_json())
-        click.echo(report.summary(), err=True)
+        click.echo(report.summary(mode), err=True)
         return
     for diff in report.diffs:
         click.echo(diff, nl=False)
@@ -143,7 +143,7 @@ def _print_report(report: BuildReport, mode: BuildMode, as_json: bool) -> None:
         click.echo(f"note: {note}", err=True)
     for line in report.location_left:
         click.echo(f"warning: {line}", err=True)
-    click.echo(report.summary(), err=True)
+    click.echo(report.summary(mode), err=True)
 
 
 @click.command()

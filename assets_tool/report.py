@@ -47,13 +47,21 @@ class BuildReport:
         """Tell whether the run changed (or would change) anything on disk."""
         return bool(self.posts_changed or self.files_written or self.files_removed)
 
-    def summary(self) -> str:
-        """Return the one-line summary every run ends with."""
+    def summary(self, mode: BuildMode | None = None) -> str:
+        """Return the one-line summary every run ends with (future tense if nothing was written)."""
+        done = mode is None or mode.writes
+        written, removed, rewritten = (
+            ("written", "removed", "rewritten") if done else ("to write", "to remove", "to rewrite")
+        )
+        # --check encodes nothing, so what readers would download is not known
+        unknown = mode is not None and mode.check
+        after = " of originals" if unknown else f" -> {human_bytes(self.bytes_after)}"
         return (
-            f"{self.images} images, {self.variants_written} variants written, "
-            f"{human_bytes(self.bytes_before)} -> {human_bytes(self.bytes_after)}, "
-            f"{self.locations_removed} locations removed, {len(self.posts_changed)} posts "
-            f"rewritten, {len(self.files_removed)} old variants removed, {len(self.errors)} errors"
+            f"{self.images} images, {self.variants_written} variants {written}, "
+            f"{human_bytes(self.bytes_before)}{after}, "
+            f"{self.locations_removed} locations {removed}, {len(self.posts_changed)} posts "
+            f"{rewritten}, {len(self.files_removed)} old variants {removed}, "
+            f"{len(self.errors)} errors"
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -48,3 +48,24 @@ def test_json_report_stays_valid_with_errors(site: Path) -> None:
     assert any("junk.jpg" in e and "2025-01-01-p.md:3" in e for e in errors)
     assert report["posts_changed"] == [str(site / "_posts/2025-01-01-p.md")]
     assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+
+
+def test_dry_run_and_check_summaries_say_nothing_was_written(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/ok.jpg").write_bytes(make_photo(320, 240, seed=32))
+    (root / "_posts/2025-01-01-p.md").write_text("![ok](/img/ok.jpg)\n", encoding="utf-8")
+    dry = run_cli("build", root, "--dry-run", "--workers", "1")
+    assert dry.returncode == 0, dry.stderr
+    summary = dry.stderr.splitlines()[-1]
+    assert "variants to write" in summary and "1 locations to remove" in summary, summary
+    assert "1 posts to rewrite" in summary and "written" not in summary
+    check = run_cli("build", root, "--check")
+    assert check.returncode == 1
+    summary = check.stderr.splitlines()[-1]
+    assert "variants to write" in summary and "-> 0 B" not in summary, summary
+    done = run_cli("build", root, "--workers", "1")
+    summary = done.stderr.splitlines()[-1]
+    assert "variants written" in summary and "1 locations removed" in summary, summary
