@@ -75,8 +75,7 @@ def build_picture(
         ("src", _url(variants, _pick(shown, display))),
         ("srcset", _srcset(variants, shown)),
         ("sizes", sizes),
-        ("width", str(width)),
-        ("height", str(height)),
+        *_dimensions(ref, width, height),
         ("alt", ref.alt if ref.alt is not None else _attr(ref.attrs, "alt") or ""),
     ]
     if ref.title is not None:
@@ -148,6 +147,21 @@ def _display_width(ref: ImageRef, variants: VariantSet) -> int | None:
     if ref.height:
         return round(ref.height * variants.width / variants.height)
     return None
+
+
+def _dimensions(ref: ImageRef, width: int, height: int) -> Attrs:
+    """Return the width/height attributes: computed pixels, or the author's own layout."""
+    stated = {name: _attr(ref.attrs, name) for name in ("width", "height")}
+    if all(value is None for value in stated.values()):
+        return (("width", str(width)), ("height", str(height)))
+    # a width="50%" is the author's layout: keep it, and add no computed pixel size beside
+    # it (a browser would apply both and distort the image); a pixel value stays as stated
+    pixels = {"width": ref.width, "height": ref.height}
+    kept = {
+        name: value or (str(pixels[name]) if pixels[name] else None)
+        for name, value in stated.items()
+    }
+    return tuple((name, value) for name, value in kept.items() if value is not None)
 
 
 def _webp_or_fallback(variants: VariantSet, fallback: tuple[Variant, ...]) -> tuple[Variant, ...]:

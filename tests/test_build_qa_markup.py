@@ -149,3 +149,27 @@ def test_markdown_link_to_the_image_itself_opens_a_variant(tmp_path: Path, marku
     assert tree_digest(root) == before
     assert run_cli("build", root, "--revert").returncode == 0
     assert post.read_text(encoding="utf-8") == original
+
+
+def test_a_width_in_percent_stays_the_authors_layout(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/a.jpg").write_bytes(PHOTO)
+    post = root / "_posts/2025-01-01-p.md"
+    post.write_text(
+        '<img src="/img/a.jpg" width="50%" alt="half">\n\n![ial](/img/a.jpg){: width="60%" }\n\n'
+        '<img src="/img/a.jpg" width="240" alt="pixels">\n',
+        encoding="utf-8",
+    )
+    result = run_cli("build", root, "--markup", "picture", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    text = post.read_text(encoding="utf-8")
+    half, ial, pixels = [el.attrs for el in elements(text) if el.tag == "img"]
+    assert (half["width"], "height" in half) == ("50%", False)
+    assert (ial["width"], "height" in ial) == ("60%", False)
+    assert (pixels["width"], pixels["height"]) == ("240", "180")
+    before = tree_digest(root)
+    assert run_cli("build", root, "--markup", "picture", "--workers", "1").returncode == 0
+    assert tree_digest(root) == before
