@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .atomic import write_atomic
 from .cache import Manifest
-from .collect import Collection, Resolved
+from .collect import Collection, Resolved, rewritable
 from .config import Config
 from .errors import AssetsToolError, ImageError
 from .metadata import is_lfs_pointer, strip_location
@@ -146,8 +146,12 @@ def _prepare(
         report.notes.append(f"{path}: animated image left as it is (no variants)")
         _publish_original(job, mode, report)
         return None
+    # a front matter image is only cleaned: no markup would ever name its variants
     job.widths = {
-        id(i.ref): target_widths(info, _display_width(i.ref, info), config) for i in items
+        id(i.ref): target_widths(info, _display_width(i.ref, info), config)
+        if rewritable(i.ref)
+        else ()
+        for i in items
     }
     union = tuple(sorted({w for ws in job.widths.values() for w in ws}))
     digest = hashlib.sha256(data).hexdigest()
@@ -221,7 +225,8 @@ def _finish(
         sets[id(item.ref)] = VariantSet(
             item.source.url, job.info.width, job.info.height, prefix(item.ref), variants
         )
-        report.bytes_after += _served_bytes(variants, item.ref, job.info)
+        # an image left as it is (front matter) is downloaded as it is
+        report.bytes_after += _served_bytes(variants, item.ref, job.info) or len(job.data)
 
 
 def _kept_variants(

@@ -173,3 +173,25 @@ def test_a_width_in_percent_stays_the_authors_layout(tmp_path: Path) -> None:
     before = tree_digest(root)
     assert run_cli("build", root, "--markup", "picture", "--workers", "1").returncode == 0
     assert tree_digest(root) == before
+
+
+def test_front_matter_image_is_cleaned_without_unused_variants(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/cover.jpg").write_bytes(make_photo(480, 360, seed=23))  # with GPS
+    (root / "img/a.jpg").write_bytes(PHOTO)
+    post = root / "_posts/2025-01-01-p.md"
+    post.write_text(
+        '---\nimage:\n  path: /img/cover.jpg\n---\n<img src="/img/a.jpg" width=200 alt=a>\n',
+        encoding="utf-8",
+    )
+    result = run_cli("build", root, "--json", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["locations_removed"] == 2
+    variants = sorted(p.name for p in (root / "assets/img/variants").glob("*.*"))
+    assert variants and not [name for name in variants if name.startswith("cover")]
+    assert report["bytes_after"] > (root / "img/cover.jpg").stat().st_size
+    assert run_cli("build", root, "--check").returncode == 0
