@@ -16,12 +16,13 @@ from pathlib import Path
 
 from .errors import AssetsToolError
 from .hook_install import git
-from .metadata import image_kind, is_lfs_pointer, read_location, strip_file
+from .metadata import image_kind, is_lfs_pointer, is_xmp_sidecar, read_location, strip_file
 
-# Raster formats a blog can hold; the .pre-commit-hooks.yaml `files:` pattern lists the same.
+# Raster formats a blog can hold, and photo editors' XMP sidecars (they carry the photo's
+# GPS); the .pre-commit-hooks.yaml `files:` pattern lists the same.
 RASTER_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".jpe", ".jfif", ".mpo", ".png", ".apng", ".gif", ".webp", ".tif", ".tiff"}
-    | {".dng", ".heic", ".heif", ".hif", ".avif", ".jxl"}
+    | {".dng", ".heic", ".heif", ".hif", ".avif", ".jxl", ".xmp"}
 )
 DEFAULT_MAX_UNTRACKED = 500_000
 _LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
@@ -224,7 +225,7 @@ def _check_blob(
 ) -> None:
     name, path = file
     data = _lfs_content(repo, git(repo, "cat-file", "blob", blob))
-    if is_lfs_pointer(data) or image_kind(data[:64]) is None:
+    if is_lfs_pointer(data) or not _examinable(data):
         return  # content not here (the working-tree check says so) or not an image
     if path is not None and path.is_file() and path.read_bytes() == data:
         return  # the working-tree check reports this very version
@@ -267,7 +268,12 @@ def _unverifiable(item: Candidate, data: bytes, result: HookResult) -> bool:
         )
         result.problems.append(Problem(item.name, reason))
         return True
-    return image_kind(data[:64]) is None
+    return not _examinable(data)
+
+
+def _examinable(data: bytes) -> bool:
+    """Tell whether the content is an image or an XMP sidecar (an SVG or text is neither)."""
+    return image_kind(data[:64]) is not None or is_xmp_sidecar(data)
 
 
 def _partial_reason(item: Candidate) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import struct
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ from .errors import AssetsToolError, MetadataError
 from .metadata_heif import has_meta_box
 from .metadata_jpeg import strip_jpeg
 from .metadata_report import Findings, LocationFinding, LocationReport, bad
+from .metadata_xmp import strip_xmp, xmp_findings
 
 __all__ = [
     "LocationFinding",
@@ -21,6 +23,7 @@ __all__ = [
     "image_files",
     "image_kind",
     "is_lfs_pointer",
+    "is_xmp_sidecar",
     "read_location",
     "strip_file",
     "strip_file_report",
@@ -37,6 +40,14 @@ IMAGE_SUFFIXES = frozenset(_SUFFIXES.split(" "))
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _HEIF_BRANDS |= {b"avif", b"avis"}
 
+# Lightroom, darktable and others write `photo.xmp` / `photo.jpg.xmp` beside the photo, with
+# its GPS; copied into a site folder, it is published like the photo
+_XMP_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*"
+    rb"<(?:\?xpacket begin|x:x[am]pmeta[\s>])",
+    re.DOTALL,
+)
+
 _PARSE_ERRORS = (struct.error, ValueError, IndexError, KeyError, OverflowError)
 Stripper = Callable[[bytes, Path, bool], tuple[Findings, bytes]]
 
@@ -44,6 +55,11 @@ Stripper = Callable[[bytes, Path, bool], tuple[Findings, bytes]]
 def is_lfs_pointer(data: bytes) -> bool:
     """Tell whether a file is a Git LFS pointer instead of the real content."""
     return data.startswith(LFS_POINTER)
+
+
+def is_xmp_sidecar(data: bytes) -> bool:
+    """Tell whether a file is a standalone XMP packet (a photo editor's sidecar)."""
+    return _XMP_START.match(data[:1024]) is not None
 
 
 def image_kind(data: bytes) -> str | None:
@@ -108,6 +124,9 @@ def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport,
     if is_lfs_pointer(data):
         return LocationReport(path, (), LFS_UNCHECKED), data
     kind = image_kind(data)
+    if kind is None and is_xmp_sidecar(data):
+        findings = xmp_findings(data, path, "XMP sidecar")
+        return LocationReport(path, tuple(findings)), strip_xmp(data, path) if findings else data
     if kind is None and not data:
         raise MetadataError(path, "is empty (0 bytes)", "copy or export the image again")
     if kind is None:
@@ -218,12 +237,12 @@ def _looks_like_image(path: Path) -> bool:
         return False  # FIFOs, sockets, dangling links: nothing published
     try:
         with path.open("rb") as handle:
-            head = handle.read(64)
+            head = handle.read(1024)
     except OSError:
         return True  # let the caller report why it cannot be read
     if is_lfs_pointer(head):
         return path.suffix.lower() in IMAGE_SUFFIXES
-    return image_kind(head) is not None
+    return image_kind(head) is not None or is_xmp_sidecar(head)
 
 
 def audit_paths(

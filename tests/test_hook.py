@@ -446,6 +446,7 @@ def test_unsupported_format_is_reported_not_called_clean(tmp_path: Path) -> None
         "n.hif",
         "o.avif",
         "p.jxl",
+        "q.jpg.xmp",
     ],
 )
 def test_precommit_files_pattern_matches_the_hook_suffixes(name: str) -> None:
