@@ -19,7 +19,7 @@ from .cli_common import (
     print_error,
 )
 from .config import Config
-from .errors import ConfigError
+from .errors import AssetsToolError, ConfigError
 from .inventory import inventory
 from .report import BuildReport
 
@@ -76,19 +76,23 @@ def build(
     no_strip: bool,
 ) -> None:
     """Render variants, strip location and rewrite the posts of SITE."""
+    mode = BuildMode(dry_run=dry_run, check=check, revert=revert)
     with guarded():
-        config = _load(
-            site,
-            workers=workers,
-            markup=markup,
-            output_dir=output_dir,
-            widths=_csv(widths, int),
-            formats=_csv(formats, str),
-            strip_location=False if no_strip else None,
-        )
-        mode = BuildMode(dry_run=dry_run, check=check, revert=revert)
         try:
+            config = _load(
+                site,
+                workers=workers,
+                markup=markup,
+                output_dir=output_dir,
+                widths=_csv(widths, int),
+                formats=_csv(formats, str),
+                strip_location=False if no_strip else None,
+            )
             report = _run_with_progress(site, config, mode)
+        except AssetsToolError as error:
+            if not as_json:
+                raise
+            report = BuildReport(errors=[error])  # --json callers always get a report to read
         except KeyboardInterrupt:
             # every write is atomic: what was written is whole, and a new run picks up from there
             click.echo(
@@ -152,7 +156,12 @@ def _print_report(report: BuildReport, mode: BuildMode, as_json: bool) -> None:
 def scan(site: Path, as_json: bool) -> None:
     """List every image reference in the posts of SITE and its status."""
     with guarded():
-        rows, errors = inventory(site, config_module.load(site))
+        try:
+            rows, errors = inventory(site, config_module.load(site))
+        except AssetsToolError as failure:
+            if not as_json:
+                raise
+            rows, errors = [], [failure]
     if as_json:
         emit_json(
             {"references": [row.to_json() for row in rows], "errors": [e.message for e in errors]}

@@ -69,3 +69,17 @@ def test_dry_run_and_check_summaries_say_nothing_was_written(tmp_path: Path) -> 
     done = run_cli("build", root, "--workers", "1")
     summary = done.stderr.splitlines()[-1]
     assert "variants written" in summary and "1 locations removed" in summary, summary
+
+
+@pytest.mark.parametrize("command", ["build", "scan"])
+def test_json_is_printed_even_when_the_settings_are_broken(tmp_path: Path, command: str) -> None:
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("assets_tool:\n  bogus: 1\n", encoding="utf-8")
+    result = run_cli(command, root, "--json")
+    assert result.returncode == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert len(errors) == 1 and "unknown setting `bogus`" in errors[0]
+    plain = run_cli(command, root)
+    assert plain.returncode == 1 and plain.stdout == ""
+    assert "unknown setting `bogus`" in plain.stderr
