@@ -36,6 +36,14 @@ def _kinds(report: LocationReport) -> str:
     return ", ".join(kinds)
 
 
+def _hard_links(path: Path) -> int:
+    """Count the names of a file: a cleaned copy replaces only this one."""
+    try:
+        return path.stat().st_nlink
+    except OSError:
+        return 1  # the strip itself reports why the file cannot be read
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -64,6 +72,7 @@ def _strip(paths: tuple[Path, ...], everything: bool) -> None:
     changed = failed = clean = 0
     for path in image_files(paths):
         try:
+            links = _hard_links(path)
             report = strip_file_report(path, everything=everything)
             if report is not None:
                 changed += 1
@@ -71,6 +80,13 @@ def _strip(paths: tuple[Path, ...], everything: bool) -> None:
                 kinds = _kinds(report)
                 shown = f"{path} -> {path.resolve()}" if path.is_symlink() else str(path)
                 click.echo(f"stripped {what}: {shown}" + (f" ({kinds})" if kinds else ""))
+                if links > 1:
+                    click.echo(
+                        f"warning: {path}: its {links - 1} other hard link(s) keep the old "
+                        f"content, location included; strip them too (`find / -samefile {path}` "
+                        "lists them)",
+                        err=True,
+                    )
             else:
                 clean += 1
         except AssetsToolError as error:

@@ -49,6 +49,21 @@ def test_broken_link_and_empty_file_get_one_line_each_and_the_rest_is_cleaned(
     assert exiftool_location(good) == "" and empty.read_bytes() == b""
 
 
+def test_hard_linked_photo_is_cleaned_with_a_warning_about_its_other_names(
+    tmp_path: Path,
+) -> None:
+    photo, other = tmp_path / "photo.jpg", tmp_path / "deploy" / "photo.jpg"
+    photo.write_bytes(jpeg())
+    other.parent.mkdir()
+    os.link(photo, other)
+    code, out, err = _strip(photo)
+    assert code == 1 and f"stripped location: {photo}" in out
+    assert err.startswith(f"warning: {photo}: its 1 other hard link(s) keep the old content")
+    assert exiftool_location(photo) == "" and exiftool_location(other) != ""
+    code, _, err = _strip(other)  # the advice works, and a lone name gets no warning
+    assert code == 1 and err == "" and exiftool_location(other) == ""
+
+
 def _segment_ends(data: bytes) -> list[int]:
     pos, ends = 2, [2]
     while data[pos + 1] != 0xDA:
