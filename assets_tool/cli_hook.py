@@ -29,7 +29,7 @@ def hook_group() -> None:
 
 
 @hook_group.command("strip-location")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, readable=False))
 def strip_location_command(files: tuple[str, ...]) -> None:
     """Strip location data from images in place; fail if any file changed.
 
@@ -51,7 +51,7 @@ def strip_location_command(files: tuple[str, ...]) -> None:
 
 
 @hook_group.command("check-images")
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, readable=False))
 @click.option(
     "--max-untracked-size",
     default=str(hook.DEFAULT_MAX_UNTRACKED),

@@ -17,7 +17,11 @@ from .metadata import (
     strip_file_report,
 )
 
-_PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+# readable=False: click would abort the whole run over one unreadable file; each file's
+# problem is reported on its own line instead, and the others are still processed
+_PATHS = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False)
+)
 
 
 def _kinds(report: LocationReport) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -94,3 +96,47 @@ def test_jpeg_cut_at_every_segment_is_refused_untouched_or_cleaned(tmp_path: Pat
         1 for p, c in zip(files, cuts, strict=True) if p.read_bytes() == data[:c]
     )
     assert not [n for n in os.listdir(tmp_path) if n.endswith(".tmp")]  # no temp files left
+
+
+def _without_root_privileges(*command: str) -> list[str]:
+    """Run as root would without its override of file permissions (or as is, when not root)."""
+    if os.geteuid() != 0:
+        return list(command)
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--", *command]
+
+
+def test_unreadable_and_unwritable_files_each_get_a_line_and_the_rest_is_cleaned(
+    tmp_path: Path,
+) -> None:
+    unreadable, good = tmp_path / "secret.jpg", tmp_path / "good.jpg"
+    locked = tmp_path / "locked" / "photo.jpg"
+    locked.parent.mkdir()
+    for path in (unreadable, good, locked):
+        path.write_bytes(jpeg())
+    unreadable.chmod(0)
+    locked.parent.chmod(0o555)  # no temp file can be made beside it
+    cli = str(Path(sys.executable).parent / "assets-tool")
+    try:
+        done = subprocess.run(
+            _without_root_privileges(cli, "strip", str(unreadable), str(locked), str(good)),
+            capture_output=True,
+            text=True,
+        )
+        checked = subprocess.run(
+            _without_root_privileges(cli, "hook", "check-images", str(unreadable), str(good)),
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        unreadable.chmod(0o644)
+        locked.parent.chmod(0o755)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.splitlines() == [
+        f"error: {unreadable}: cannot read (Permission denied); check the path and its permissions",
+        f"error: {locked}: cannot write the cleaned file (Permission denied); the original is "
+        "unchanged; check that the file and its folder are writable and the disk is not full",
+    ]
+    assert "1 file stripped, 0 already clean, 2 failed" in done.stdout
+    assert exiftool_location(good) == "" and locked.read_bytes() == jpeg()
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines() == [f"{unreadable}: cannot read (Permission denied)"]
