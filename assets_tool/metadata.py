@@ -191,10 +191,15 @@ def _read(path: Path) -> bytes:
     if path.exists() and not path.is_file() and not path.is_dir():
         # a FIFO or device would block or never end
         raise MetadataError(path, "is not a regular file", "pass image files")
+    if path.is_dir():  # only a folder the walk could not list gets here
+        try:
+            os.listdir(path)
+        except OSError as error:
+            fix = "check its permissions; the images in it were not checked"
+            raise MetadataError(path, f"cannot list the folder ({error.strerror})", fix) from None
+        raise MetadataError(path, "is a directory, not an image", "pass image files")
     try:
         return path.read_bytes()
-    except IsADirectoryError:
-        raise MetadataError(path, "is a directory, not an image", "pass image files") from None
     except OSError as error:
         raise MetadataError(
             path, f"cannot read ({error.strerror})", "check the path and its permissions"
@@ -219,10 +224,15 @@ def _walk(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
         if not path.is_dir():
             yield path, True
             continue
-        for root, dirs, files in os.walk(path):
+        # a folder that cannot be listed is named, never silently passed over as clean
+        unlisted: list[OSError] = []
+        for root, dirs, files in os.walk(path, onerror=unlisted.append):
+            yield from ((Path(e.filename), True) for e in unlisted)
+            unlisted.clear()
             dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
             for name in sorted(files):
                 yield Path(root) / name, False
+        yield from ((Path(e.filename), True) for e in unlisted)
 
 
 def image_files(paths: Iterable[Path]) -> Iterator[Path]:

@@ -140,3 +140,26 @@ def test_unreadable_and_unwritable_files_each_get_a_line_and_the_rest_is_cleaned
     assert exiftool_location(good) == "" and locked.read_bytes() == jpeg()
     assert checked.returncode == 1
     assert checked.stdout.splitlines() == [f"{unreadable}: cannot read (Permission denied)"]
+
+
+def test_a_folder_that_cannot_be_listed_fails_the_audit_instead_of_passing(
+    tmp_path: Path,
+) -> None:
+    hidden = tmp_path / "site" / "private"
+    hidden.mkdir(parents=True)
+    (hidden / "photo.jpg").write_bytes(jpeg())
+    hidden.chmod(0)
+    cli = str(Path(sys.executable).parent / "assets-tool")
+    try:
+        done = subprocess.run(
+            _without_root_privileges(cli, "audit", str(tmp_path / "site")),
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        hidden.chmod(0o755)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"error: {hidden}: cannot list the folder (Permission denied); check its permissions; "
+        "the images in it were not checked\n"
+    )
