@@ -14,10 +14,10 @@ from .build_posts import rewrite_posts
 from .cache import Manifest, load_manifest, remove_stale_temps
 from .collect import VARIANT_NOTE, Collection, collect
 from .config import Config
-from .config import load as load_config
 from .errors import AssetsToolError
 from .metadata import audit_paths
 from .report import BuildMode, BuildReport
+from .site import load_site_config
 
 __all__ = ["BuildMode", "BuildReport", "Progress", "build_site", "check_posts"]
 
@@ -104,7 +104,7 @@ def _audit_published(root: Path, report: BuildReport) -> None:
 
 def check_posts(root: Path, config: Config | None = None) -> list[str]:
     """Return one `path: reason` line per thing a build of `root` would still change."""
-    config = config or load_config(root)
+    config = config or load_site_config(root)
     report = build_site(root, config, BuildMode(check=True))
     variants = (root / config.output_dir).resolve()
     fix = f"run `assets-tool build {root}`"

@@ -22,6 +22,7 @@ from .config import Config
 from .errors import AssetsToolError, ConfigError
 from .inventory import inventory
 from .report import BuildReport
+from .site import load_site_config
 
 SITE = click.argument(
     "site", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="SITE"
@@ -34,7 +35,7 @@ def _overrides(**options: Any) -> dict[str, Any]:
 
 
 def _load(site: Path, **options: Any) -> Config:
-    config = config_module.load(site)
+    config = load_site_config(site)
     try:
         return config.replace(**_overrides(**options))
     except ConfigError as error:
@@ -157,7 +158,7 @@ def scan(site: Path, as_json: bool) -> None:
     """List every image reference in the posts of SITE and its status."""
     with guarded():
         try:
-            rows, errors = inventory(site, config_module.load(site))
+            rows, errors = inventory(site, load_site_config(site))
         except AssetsToolError as failure:
             if not as_json:
                 raise

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
+import shutil
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,28 @@ def test_page_relative_srcs_get_page_relative_variant_urls(tmp_path: Path) -> No
     assert tree_digest(root) == before
     assert run_cli("build", root, "--revert").returncode == 0
     assert (root / "posts/x/index.html").read_text(encoding="utf-8") == page
+
+
+def test_built_site_takes_the_sources_settings(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text(
+        "assets_tool:\n  output_dir: assets/v\n  avif_quality: 50\n  markup: picture\n"
+        "  posts: [_posts/*.md]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "_posts").mkdir()
+    post = tmp_path / "_posts/2025-01-01-p.md"
+    post.write_text('<img src="/assets/img/a.jpg" width="200" alt="a">\n', encoding="utf-8")
+    (tmp_path / "assets/img").mkdir(parents=True)
+    (tmp_path / "assets/img/a.jpg").write_bytes(PHOTO)
+    assert run_cli("build", tmp_path, "--workers", "1").returncode == 0
+    # what `jekyll build` makes of it: the post's HTML in a page, the assets copied
+    built = tmp_path / "_site"
+    (built / "p").mkdir(parents=True)
+    (built / "p/index.html").write_text(post.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(tmp_path / "assets", built / "assets")
+    result = run_cli("build", built, "--json", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["variants_written"] == 0  # nothing encoded twice
+    assert not (built / "assets/img/variants").exists()
+    urls = image_urls((built / "p/index.html").read_text(encoding="utf-8"))
+    assert urls and all(url.startswith("/assets/v/") for url in urls)
