@@ -111,8 +111,9 @@ def test_unreadable_and_unwritable_files_each_get_a_line_and_the_rest_is_cleaned
     unreadable, good = tmp_path / "secret.jpg", tmp_path / "good.jpg"
     locked = tmp_path / "locked" / "photo.jpg"
     locked.parent.mkdir()
+    original = jpeg()
     for path in (unreadable, good, locked):
-        path.write_bytes(jpeg())
+        path.write_bytes(original)
     unreadable.chmod(0)
     locked.parent.chmod(0o555)  # no temp file can be made beside it
     cli = str(Path(sys.executable).parent / "assets-tool")
@@ -137,7 +138,7 @@ def test_unreadable_and_unwritable_files_each_get_a_line_and_the_rest_is_cleaned
         "unchanged; check that the file and its folder are writable and the disk is not full",
     ]
     assert "1 file stripped, 0 already clean, 2 failed" in done.stdout
-    assert exiftool_location(good) == "" and locked.read_bytes() == jpeg()
+    assert exiftool_location(good) == "" and locked.read_bytes() == original
     assert checked.returncode == 1
     assert checked.stdout.splitlines() == [f"{unreadable}: cannot read (Permission denied)"]
 
