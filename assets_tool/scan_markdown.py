@@ -76,7 +76,9 @@ def code_regions(text: str, body_start: int, line_starts: list[int]) -> Regions:
             continue
         if token.type in ("fence", "code_block"):
             spans.append((offset(token.map[0]), offset(token.map[1]), SkipReason.CODE))
-        elif token.type == "inline":
+        elif token.type in ("inline", "html_block"):
+            # kramdown reads a line starting with a span tag such as <img> as a paragraph, so
+            # code spans count there too (CommonMark would take it as literal HTML instead)
             inline_lines.add((token.map[0], token.map[1]))
     for first, last in sorted(inline_lines):
         spans.extend(_code_spans(text, offset(first), offset(last)))

@@ -333,6 +333,14 @@ def test_inline_code_spans_skip_images() -> None:
     assert d.skip is None  # the escaped backtick opens nothing
 
 
+def test_code_span_on_the_line_after_an_img_line_is_code() -> None:
+    # CommonMark makes `<img>` alone on a line an HTML block; kramdown reads a paragraph with
+    # a code span in it: in neither is the image in backticks a reference to rewrite
+    text = '<img src="/a.png" alt="x">\n`![code](/b.png)` and ![c](/c.png)\n'
+    a, b, c = refs(text)
+    assert (a.skip, b.skip, c.skip) == (None, SkipReason.CODE, None)
+
+
 def test_unclosed_backtick_is_literal() -> None:
     assert only("a ` b ![c](/c.png)").skip is None
 
