@@ -252,12 +252,19 @@ def _kept_variants(
     kept = keep_smaller(job.plan, encoded)
     kept_names = {v.name for v in kept}
     for name, data in encoded.items():
+        if name in kept_names and mode.writes:
+            try:
+                write_atomic(folder / name, data)
+            except OSError as exc:
+                raise ImageError(
+                    folder / name,
+                    f"cannot write variant ({exc.strerror})",
+                    "check the folder's permissions and free space",
+                ) from exc
         manifest.record(name, len(data) if name in kept_names else None)
         if name in kept_names:
             report.variants_written += 1
             report.files_written.append(folder / name)
-            if mode.writes:
-                write_atomic(folder / name, data)
     return kept
 
 

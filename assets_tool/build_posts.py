@@ -10,6 +10,7 @@ from pathlib import Path
 from .atomic import write_atomic
 from .collect import Collection, Post, Resolved, rewritable
 from .config import Config
+from .errors import AssetsToolError
 from .models import ImageRef, RefKind, VariantSet
 from .report import BuildMode, BuildReport
 from .rewrite import build_picture, render_picture, splice
@@ -46,11 +47,18 @@ def rewrite_posts(
         new_text = splice(post.text, sorted(edits))
         if new_text == post.text:
             continue
+        if mode.writes:
+            try:
+                write_atomic(post.path, new_text.encode("utf-8"))
+            except OSError as exc:
+                fix = "check the file's permissions and free space"
+                report.errors.append(
+                    AssetsToolError(post.path, f"cannot rewrite ({exc.strerror})", fix)
+                )
+                continue
         report.posts_changed.append(post.path)
         if mode.dry_run:
             report.diffs.append(_diff(post, new_text))
-        if mode.writes:
-            write_atomic(post.path, new_text.encode("utf-8"))
 
 
 def _edit_for(

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from assets_tool import build_posts
+from assets_tool.build import build_site
+from assets_tool.config import Config
+from assets_tool.report import BuildMode
 from examples.photogen import make_photo
 from tests.helpers import run_cli
 
@@ -83,3 +87,44 @@ def test_json_is_printed_even_when_the_settings_are_broken(tmp_path: Path, comma
     plain = run_cli(command, root)
     assert plain.returncode == 1 and plain.stdout == ""
     assert "unknown setting `bogus`" in plain.stderr
+
+
+def _one_post_site(root: Path) -> Path:
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/ok.jpg").write_bytes(make_photo(320, 240, seed=33))
+    post = root / "_posts/2025-01-01-p.md"
+    post.write_text("![ok](/img/ok.jpg)\n", encoding="utf-8")
+    return post
+
+
+def test_unwritable_variants_folder_is_named_not_blamed_on_the_image(tmp_path: Path) -> None:
+    post = _one_post_site(tmp_path / "site")
+    (tmp_path / "site/assets/img").mkdir(parents=True)
+    (tmp_path / "site/assets/img/variants").write_text("a file where the folder goes")
+    result = run_cli("build", tmp_path / "site", "--json", "--workers", "1")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["variants_written"] == 0 and report["posts_changed"] == []
+    (error,) = report["errors"]
+    assert "cannot write variant" in error and "encoding failed" not in error
+    assert "2025-01-01-p.md:1" in error
+    assert post.read_text(encoding="utf-8") == "![ok](/img/ok.jpg)\n"
+
+
+def test_unwritable_post_is_one_error_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    post = _one_post_site(tmp_path / "site")
+    real_write = build_posts.write_atomic
+
+    def refuse_posts(path: Path, data: bytes) -> None:
+        if path.suffix == ".md":
+            raise PermissionError(1, "Operation not permitted")
+        real_write(path, data)
+
+    monkeypatch.setattr(build_posts, "write_atomic", refuse_posts)
+    report = build_site(tmp_path / "site", Config(workers=1), BuildMode())
+    assert report.posts_changed == []
+    (error,) = report.errors
+    assert error.message.startswith(f"{post}: cannot rewrite (Operation not permitted)")
+    assert report.variants_written > 0
