@@ -41,6 +41,7 @@ class Collection:
     resolved: list[Resolved] = field(default_factory=list)
     skipped: list[ImageRef] = field(default_factory=list)
     errors: list[AssetsToolError] = field(default_factory=list)
+    unresolved: list[ImageRef] = field(default_factory=list)  # refs whose file was not found
     # references to a variant this tool made (a file in the variants folder): left as written
     variant_refs: list[Resolved] = field(default_factory=list)
 
@@ -72,6 +73,7 @@ def collect(root: Path, config: Config) -> Collection:
                 source = resolve(site, ref, post.scanned.media_subpath)
             except AssetsToolError as error:
                 collection.errors.append(error)
+                collection.unresolved.append(ref)
                 continue
             if source.path.is_relative_to(variants):
                 collection.variant_refs.append(Resolved(post, ref, source))

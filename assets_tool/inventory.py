@@ -60,6 +60,7 @@ def inventory(root: Path, config: Config) -> tuple[list[Row], list[AssetsToolErr
         _base_row(item.ref, f"skipped: {VARIANT_NOTE}", item.source.path)
         for item in collection.variant_refs
     ]
+    rows += [_base_row(ref, "error") for ref in collection.unresolved]
     for item in collection.resolved:
         try:
             rows.append(_row(item.ref, item.source.path, config))

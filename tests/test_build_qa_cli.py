@@ -128,3 +128,11 @@ def test_unwritable_post_is_one_error_line(tmp_path: Path, monkeypatch: pytest.M
     (error,) = report.errors
     assert error.message.startswith(f"{post}: cannot rewrite (Operation not permitted)")
     assert report.variants_written > 0
+
+
+def test_scan_lists_every_reference_even_the_missing(site: Path) -> None:
+    result = run_cli("scan", site, "--json")
+    assert result.returncode == 1
+    rows = json.loads(result.stdout)["references"]
+    assert [(row["line"], row["status"]) for row in rows] == [(1, "ok"), (3, "error"), (5, "error")]
+    assert rows[2]["src"] == "/img/gone.jpg" and rows[2]["file"] is None
