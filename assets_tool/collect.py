@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from .scan import ScannedPost, scan_text
 from .site import Site, find_posts, open_site, resolve
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mkdn"}
+# how render names a variant: {stem}-{width}-{hash}.{ext}
+VARIANT_NAME = re.compile(r"[a-z0-9-]+-\d+-[0-9a-f]{10}\.(?:avif|webp|jpg|png)")
 
 
 @dataclass
@@ -75,11 +78,16 @@ def collect(root: Path, config: Config) -> Collection:
                 collection.errors.append(error)
                 collection.unresolved.append(ref)
                 continue
-            if source.path.is_relative_to(variants):
+            if _is_variant(source.path, variants):
                 collection.variant_refs.append(Resolved(post, ref, source))
             else:
                 collection.resolved.append(Resolved(post, ref, source))
     return collection
+
+
+def _is_variant(path: Path, variants: Path) -> bool:
+    # by folder and by name: an output_dir set to the photos' own folder keeps them originals
+    return path.parent == variants and VARIANT_NAME.fullmatch(path.name) is not None
 
 
 def read_post(path: Path, site_url: str = "") -> Post:

@@ -195,3 +195,20 @@ def test_front_matter_image_is_cleaned_without_unused_variants(tmp_path: Path) -
     assert variants and not [name for name in variants if name.startswith("cover")]
     assert report["bytes_after"] > (root / "img/cover.jpg").stat().st_size
     assert run_cli("build", root, "--check").returncode == 0
+
+
+def test_output_dir_in_the_photos_folder_keeps_them_originals(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("assets_tool:\n  output_dir: img\n", encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/a.jpg").write_bytes(PHOTO)
+    post = root / "_posts/2025-01-01-p.md"
+    post.write_text("![a](/img/a.jpg)\n", encoding="utf-8")
+    result = run_cli("build", root, "--markup", "picture", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    urls = [el.attrs["src"] or "" for el in elements(post.read_text()) if el.tag == "img"]
+    assert urls and urls[0].startswith("/img/a-")
+    before = tree_digest(root)
+    assert run_cli("build", root, "--markup", "picture", "--workers", "1").returncode == 0
+    assert tree_digest(root) == before
