@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` via a temp file in the same folder, keeping its mode.
+    """Replace `path` with `data` via a temp file in the same folder, keeping mode and owner.
 
     A symlink is written through (its target changes, the link stays a link).
     """
     path = path.resolve()
     try:
-        mode: int | None = path.stat().st_mode & 0o7777
+        before: os.stat_result | None = path.stat()
     except FileNotFoundError:
-        mode = None
+        before = None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     tmp = Path(tmp_name)
@@ -25,11 +26,16 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
-            os.chmod(tmp, 0o644)
+        os.chmod(tmp, before.st_mode & 0o7777 if before else 0o644)
+        if before and (before.st_uid, before.st_gid) != (os.getuid(), os.getgid()):
+            _keep_owner(tmp, before)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _keep_owner(tmp: Path, before: os.stat_result) -> None:
+    # root cleaning a user's photo must not leave it owned by root; others cannot chown at all
+    with contextlib.suppress(PermissionError):
+        os.chown(tmp, before.st_uid, before.st_gid)
