@@ -5,6 +5,7 @@ Only this driver reads and writes image files; the stages it calls are pure.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import signal
@@ -66,11 +67,7 @@ def render_all(
     """Prepare, encode and publish every source; return id(ref) -> its VariantSet."""
     settings = EncodeSettings.from_config(config)
     folder = collection.site.root / config.output_dir
-    site = collection.site
-
-    def prefix(ref: ImageRef) -> str:
-        return variant_prefix(site, config.output_dir, ref)
-
+    prefix = functools.partial(variant_prefix, collection.site, config.output_dir)
     sets: dict[int, VariantSet] = {}
     jobs = _prepared_jobs(collection, config, mode, settings, report)
     own_pool = executor is None
@@ -144,6 +141,7 @@ def _prepare(
     job = SourceJob(path, items, data, data is not original and data != original, info)
     if info.animated:
         report.notes.append(f"{path}: animated image left as it is (no variants)")
+        report.bytes_after += len(data) * len(items)  # every reader downloads it as it is
         _publish_original(job, mode, report)
         return None
     # a front matter image is only cleaned: no markup would ever name its variants
@@ -289,12 +287,7 @@ def _served_bytes(variants: tuple[Variant, ...], ref: ImageRef, info: ImageInfo)
 def _at_first_ref(error: AssetsToolError, items: list[Resolved]) -> AssetsToolError:
     """Name where the image is used, so the author can find the reference."""
     ref = items[0].ref
-    uses = f" (used at {ref.post}:{ref.line})"
-    return replace_what(error, error.what + uses)
-
-
-def replace_what(error: AssetsToolError, what: str) -> AssetsToolError:
-    """Return a copy of `error` with another description."""
+    what = f"{error.what} (used at {ref.post}:{ref.line})"
     return type(error)(error.path, what, error.fix, error.line)
 
 

@@ -136,3 +136,19 @@ def test_scan_lists_every_reference_even_the_missing(site: Path) -> None:
     rows = json.loads(result.stdout)["references"]
     assert [(row["line"], row["status"]) for row in rows] == [(1, "ok"), (3, "error"), (5, "error")]
     assert rows[2]["src"] == "/img/gone.jpg" and rows[2]["file"] is None
+
+
+def test_animated_gif_counts_as_downloaded_as_it_is(tmp_path: Path) -> None:
+    from PIL import Image
+
+    root = tmp_path / "site"
+    post = _one_post_site(root)
+    frames = [Image.new("RGB", (64, 48), color) for color in ("red", "green", "blue")]
+    frames[0].save(root / "img/anim.gif", save_all=True, append_images=frames[1:], duration=100)
+    post.write_text("![anim](/img/anim.gif)\n", encoding="utf-8")
+    result = run_cli("build", root, "--json", "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    size = (root / "img/anim.gif").stat().st_size
+    assert report["bytes_before"] == report["bytes_after"] == size
+    assert any("animated" in note for note in report["notes"])
