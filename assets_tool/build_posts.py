@@ -15,9 +15,12 @@ from .models import ImageRef, RefKind, VariantSet
 from .report import BuildMode, BuildReport
 from .rewrite import build_picture, render_picture, splice
 from .scan import encode_original
+from .site import page_relative, source_hint
 
 # what follows an image inside a link: `</a>`, or the `](url)`/`][id]` of a Markdown link
 _LINK_CLOSE = re.compile(r"\s*</a\s*>|\](?:\(|\[)", re.IGNORECASE)
+# `![alt][id]`, `![alt][]`, `![alt]` (perhaps in a link), not an inline `![alt](src)`
+_REFERENCE_IMAGE = re.compile(r"\[?!\[(?:[^\[\]\\]|\\.|\[[^\]]*\])*\](?!\()")
 # the lightbox link Chirpy itself puts around images; href is set to the largest variant
 LIGHTBOX_LINK: tuple[tuple[str, str | None], ...] = (("class", "popup img-link"),)
 
@@ -41,7 +44,7 @@ def rewrite_posts(
         edits = []
         for item in by_post.get(post.path, []):
             undo = revert or id(item.ref) in as_written
-            edit = _edit_for(post, item.ref, sets, style, config, undo)
+            edit = _edit_for(post, item.ref, sets, style, config, undo, collection.site.built)
             if edit is not None:
                 edits.append(edit)
         new_text = splice(post.text, sorted(edits))
@@ -68,6 +71,7 @@ def _edit_for(
     style: str,
     config: Config,
     revert: bool,
+    built: bool,
 ) -> tuple[int, int, str] | None:
     if revert:
         if ref.kind is RefKind.GENERATED and ref.original is not None:
@@ -82,8 +86,16 @@ def _edit_for(
         # of our own, to the largest variant, keeps the lightbox sharp and stops the theme
         # adding another (inside the author's own link it would nest links: neither adds one)
         ref = replace(ref, link_attrs=LIGHTBOX_LINK)
+    # a relative src, or a reference-style image's definition, is lost once the page is built
+    lost = page_relative(ref) or _REFERENCE_IMAGE.match(original) is not None
+    hint = (lost and not built) or source_hint(ref) is not None
     picture = build_picture(
-        ref, variants, style=style, default_sizes=config.sizes, marker=encode_original(original)
+        ref,
+        variants,
+        style=style,
+        default_sizes=config.sizes,
+        marker=encode_original(original),
+        source_hint=hint,
     )
     return (ref.start, ref.end, render_picture(picture))
 

@@ -25,11 +25,16 @@ STYLES = ("picture", "img")
 FALLBACK_MIMES = ("image/jpeg", "image/png")
 MODERN_MIMES = ("image/avif", "image/webp")
 MARKER_ATTR = "data-assets-tool"
+# the site-root URL of the original, next to a marker whose src is relative: a built page no
+# longer knows the front matter (media_subpath) or folder that src was relative to
+SOURCE_ATTR = "data-assets-tool-src"
 # src of an image whose reference states no display width: the smallest variant at least this
 # wide (or the largest one), a size that looks right in a typical content column and lightbox
 UNSIZED_SRC_WIDTH = 1200
 # attributes whose values this module computes; an author's own copies are replaced
-OWNED = frozenset({"src", "srcset", "sizes", "width", "height", "loading", "decoding", MARKER_ATTR})
+OWNED = frozenset(
+    {"src", "srcset", "sizes", "width", "height", "loading", "decoding", MARKER_ATTR, SOURCE_ATTR}
+)
 # characters kept as they are in variant URLs; "," is left out because srcset uses it as a
 # separator, "%" because prefixes and names are raw paths, not already-encoded ones
 URL_SAFE = "/:@!$&'()*+;="
@@ -46,7 +51,13 @@ class Picture:
 
 
 def build_picture(
-    ref: ImageRef, variants: VariantSet, *, style: str, default_sizes: str, marker: str
+    ref: ImageRef,
+    variants: VariantSet,
+    *,
+    style: str,
+    default_sizes: str,
+    marker: str,
+    source_hint: bool = False,
 ) -> Picture:
     """Describe the markup that replaces `ref`, pointing at `variants`."""
     if style not in STYLES:
@@ -87,6 +98,8 @@ def build_picture(
     skip = OWNED | {"alt"} | ({"title"} if ref.title is not None else set())
     img += [(name, value) for name, value in ref.attrs if name.lower() not in skip]
     img.append((MARKER_ATTR, marker))
+    if source_hint:
+        img.append((SOURCE_ATTR, variants.source_url))
     link = None
     if ref.link_attrs is not None:
         href = ("href", _url(variants, fallback[-1]))

@@ -21,7 +21,13 @@ import yaml
 from .errors import ScanError
 from .models import ImageRef, RefKind, SkipReason
 from .scan_html import find_img_refs
-from .scan_markdown import Definition, code_regions, definitions, find_markdown_refs
+from .scan_markdown import (
+    Definition,
+    code_regions,
+    definitions,
+    find_markdown_refs,
+    undefined_reference,
+)
 from .scan_regions import Regions, skipped_regions
 
 __all__ = [
@@ -175,6 +181,7 @@ def _generated(ref: ImageRef, line: int, defs: dict[str, Definition], markdown: 
         end=ref.end,
         kind=RefKind.GENERATED,
         original=original,
+        attrs=parsed.attrs + ref.attrs,  # ref.attrs: only the source hint, if any
         link_attrs=parsed.link_attrs if parsed.link_attrs is not None else ref.link_attrs,
     )
 
@@ -182,11 +189,13 @@ def _generated(ref: ImageRef, line: int, defs: dict[str, Definition], markdown: 
 def _parse_original(
     original: str, post: Path, defs: dict[str, Definition], markdown: bool
 ) -> ImageRef | None:
-    found = find_img_refs(original, post)
-    if markdown:
-        found += find_markdown_refs(original, post, defs)
+    # a built page holds markup made from a Markdown source: its original is Markdown too,
+    # and the definition a reference-style image used is no longer there
+    found = find_img_refs(original, post) + find_markdown_refs(original, post, defs)
     found = [r for r in found if r.kind is not RefKind.GENERATED]
-    return min(found, key=lambda r: r.start) if found else None
+    if found:
+        return min(found, key=lambda r: r.start)
+    return None if markdown else undefined_reference(original, post)
 
 
 @dataclass(frozen=True)

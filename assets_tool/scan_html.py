@@ -7,6 +7,7 @@ and character reference.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from .models import ImageRef, RefKind
 Attrs = tuple[tuple[str, str | None], ...]
 
 GENERATED_ATTR = "data-assets-tool"
+SOURCE_ATTR = "data-assets-tool-src"  # the original's site-root URL (see rewrite.SOURCE_ATTR)
 
 # Jekyll runs Liquid before the HTML is read, so `src="{{ "/a.png" | relative_url }}"` is
 # one attribute value even though it nests the quotes.
@@ -178,7 +180,9 @@ def _img_ref(text: str, post: Path, start: int, end: int, attrs: Attrs) -> Image
     fields = img_fields(attrs)
     marker = dict(attrs).get(GENERATED_ATTR)
     if marker is not None:
-        return _generated_ref(text, post, start, end, marker, fields.src)
+        ref = _generated_ref(text, post, start, end, marker, fields.src)
+        hint = dict(attrs).get(SOURCE_ATTR)
+        return dataclasses.replace(ref, attrs=((SOURCE_ATTR, hint),)) if hint else ref
     if fields.src is None:
         return None
     link: Attrs | None = None

@@ -193,6 +193,25 @@ def _inline_ref(text: str, post: Path, pos: int) -> ImageRef | None:
     )
 
 
+def undefined_reference(text: str, post: Path) -> ImageRef | None:
+    """Parse a reference-style image whose definition is not at hand (its src left empty)."""
+    start = 1 if text.startswith("[![") else 0
+    match = _REF_IMAGE.match(text, start)
+    if match is None or text.startswith("(", match.end()):
+        return None
+    ref = _with_ial(
+        text,
+        post,
+        start,
+        match.end(),
+        RefKind.MARKDOWN_REF,
+        src="",
+        alt=unescape(match.group(1)),
+        title=None,
+    )
+    return _linked(text, ref)
+
+
 def _reference_ref(text: str, post: Path, pos: int, defs: dict[str, Definition]) -> ImageRef | None:
     match = _REF_IMAGE.match(text, pos)
     if match is None:

@@ -20,6 +20,7 @@ from .config import load as load_config
 from .errors import ConfigError, ResolveError
 from .models import ImageRef, Source
 from .scan import expand_liquid, same_site
+from .scan_html import SOURCE_ATTR
 
 SKIPPED_DIRS = ("_site", ".git", "node_modules", "vendor", ".jekyll-cache", "_includes", "_layouts")
 POST_SUFFIXES = (".md", ".markdown", ".html")
@@ -193,6 +194,17 @@ def find_posts(site: Site, config: Config) -> list[Path]:
     return sorted(site.root / rel for rel in set(chosen))
 
 
+def page_relative(ref: ImageRef) -> bool:
+    """Tell whether a src is relative to its page (or front matter), not to the site root."""
+    src = expand_liquid(ref.src.strip()) or ""
+    return not (src.startswith(("/", "{{", "{%")) or _SCHEME.match(src))
+
+
+def source_hint(ref: ImageRef) -> str | None:
+    """Return the site-root URL generated markup recorded for its original, if any."""
+    return next((value for name, value in ref.attrs if name == SOURCE_ATTR), None)
+
+
 def variant_prefix(site: Site, output_dir: str, ref: ImageRef) -> str:
     """Return the URL of the variants folder as `ref`'s page should name it, ending in "/".
 
@@ -200,8 +212,7 @@ def variant_prefix(site: Site, output_dir: str, ref: ImageRef) -> str:
     gets relative variant URLs too; every other page gets site-root-absolute ones.
     """
     folder = output_dir.strip("/")
-    src = ref.src.strip()
-    if site.built and not (src.startswith("/") or _SCHEME.match(src)):
+    if site.built and page_relative(ref) and source_hint(ref) is None:
         rel = os.path.relpath(site.root / folder, ref.post.resolve().parent)
         return Path(rel).as_posix() + "/"
     return f"{site.baseurl}/{folder}/"
@@ -209,6 +220,17 @@ def variant_prefix(site: Site, output_dir: str, ref: ImageRef) -> str:
 
 def resolve(site: Site, ref: ImageRef, media_subpath: str | None) -> Source:
     """Turn a reference's src into a file inside the site, or explain why it cannot."""
+    try:
+        return _resolve(site, ref, media_subpath)
+    except ResolveError:
+        hint = source_hint(ref)
+        if hint is None or not hint.startswith("/"):
+            raise
+        # a built page: the front matter or folder its relative src needs is gone
+        return _find(site, ref, [site.root / part for part in _decoded(hint.lstrip("/"))])
+
+
+def _resolve(site: Site, ref: ImageRef, media_subpath: str | None) -> Source:
     src = expand_liquid(ref.src.strip(), site.url, site.baseurl)
     if src is None:
         raise _error(

@@ -498,8 +498,25 @@ def test_generated_plain_img_without_picture_in_html_file() -> None:
     assert (ref.kind, ref.src, ref.alt) == (RefKind.GENERATED, "/a.png", "A")
 
 
-def test_generated_markdown_original_in_html_file_is_an_error() -> None:
+def test_generated_markdown_original_in_html_file_is_read() -> None:
+    # a built page (Jekyll's _site) holds the markup made from a Markdown source
     marker = encode_original("![a](/a.png)")
+    ref = only(f'<img src="/v/a.webp" data-assets-tool="{marker}">', markdown=False)
+    assert (ref.kind, ref.src, ref.alt, ref.original) == (
+        RefKind.GENERATED,
+        "/a.png",
+        "a",
+        "![a](/a.png)",
+    )
+    # its reference definition stayed in the source: the recorded source URL stands in
+    marker = encode_original("![b][pic]")
+    hint = 'data-assets-tool-src="/b.png"'
+    ref = only(f'<img src="/v/b.webp" data-assets-tool="{marker}" {hint}>', markdown=False)
+    assert (ref.src, ref.alt, ref.attrs) == ("", "b", (("data-assets-tool-src", "/b.png"),))
+
+
+def test_generated_original_with_no_image_is_an_error() -> None:
+    marker = encode_original("just text")
     with pytest.raises(ScanError, match="holds no image reference"):
         refs(f'<img src="/v/a.webp" data-assets-tool="{marker}">', markdown=False)
 
