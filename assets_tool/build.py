@@ -13,11 +13,11 @@ from .build_images import Progress, render_all
 from .build_posts import rewrite_posts
 from .cache import Manifest, load_manifest, remove_stale_temps
 from .collect import VARIANT_NOTE, Collection, collect
-from .config import Config
+from .config import JEKYLL_CONFIG, TOML_NAME, Config
+from .config import load as load_config
 from .errors import AssetsToolError
 from .metadata import audit_paths
 from .report import BuildMode, BuildReport
-from .site import load_site_config
 
 __all__ = ["BuildMode", "BuildReport", "Progress", "build_site", "check_posts"]
 
@@ -100,6 +100,35 @@ def _audit_published(root: Path, report: BuildReport) -> None:
             f"{found.path}: not referenced by any post but published with location ({where}); "
             f"run `assets-tool strip {found.path}`"
         )
+
+
+def load_site_config(root: Path) -> Config:
+    """Load a site's settings; a built site without its own takes its sources' settings."""
+    if any((root / name).is_file() for name in (JEKYLL_CONFIG, TOML_NAME)):
+        return load_config(root)
+    found = _built_from(root.resolve())
+    if found is None:
+        return load_config(root)
+    sources, base_path = found
+    config = Config()
+    if (sources / JEKYLL_CONFIG).is_file():
+        # the sources' post globs and excludes name source files, not built pages
+        config = load_config(sources).replace(posts=(), exclude=())
+    # without the baseurl a project site's variant URLs would miss it
+    return config.replace(baseurl=base_path) if base_path else config
+
+
+def _built_from(root: Path) -> tuple[Path, str] | None:
+    """Return the Jekyll sources a built site came from, and the base path its folder names.
+
+    `jekyll build` writes `_site/` next to `_config.yml`; the Chirpy deploy workflow writes
+    `_site/<base path>/`, a folder named after the path it is served under.
+    """
+    if root.name == "_site":
+        return root.parent, ""
+    if root.parent.name == "_site":
+        return root.parent.parent, root.name
+    return None
 
 
 def check_posts(root: Path, config: Config | None = None) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from . import config as config_module
-from .build import BuildMode, build_site
+from .build import BuildMode, build_site, load_site_config
 from .cli_common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -22,7 +22,6 @@ from .config import Config
 from .errors import AssetsToolError, ConfigError
 from .inventory import inventory
 from .report import BuildReport
-from .site import load_site_config
 
 SITE = click.argument(
     "site", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="SITE"

@@ -15,8 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .config import JEKYLL_CONFIG, TOML_NAME, Config, read_jekyll_config
-from .config import load as load_config
+from .config import JEKYLL_CONFIG, Config, read_jekyll_config
 from .errors import ConfigError, ResolveError
 from .models import ImageRef, Source
 from .scan import expand_liquid, same_site
@@ -49,18 +48,8 @@ def open_site(root: Path, config: Config) -> Site:
     jekyll_path = root / JEKYLL_CONFIG
     jekyll = read_jekyll_config(jekyll_path) if jekyll_path.is_file() else {}
     built = not jekyll_path.is_file() and _has_html(root)
-    # a built site is served under its sources' url and baseurl (or its folder's base path):
-    # without them a project site's variant URLs would lack the baseurl
-    found = built_from(root) if built else None
-    sources = found[0] / JEKYLL_CONFIG if found else None
-    served = read_jekyll_config(sources) if sources and sources.is_file() else {}
-    url = (config.url or _text(jekyll.get("url")) or _text(served.get("url"))).rstrip("/")
-    baseurl = (
-        config.baseurl
-        or _text(jekyll.get("baseurl"))
-        or (found[1] if found else "")
-        or _text(served.get("baseurl"))
-    ).strip("/")
+    url = (config.url or _text(jekyll.get("url"))).rstrip("/")
+    baseurl = (config.baseurl or _text(jekyll.get("baseurl"))).strip("/")
     return Site(
         root=root,
         built=built,
@@ -70,32 +59,6 @@ def open_site(root: Path, config: Config) -> Site:
         exclude=_strings(jekyll.get("exclude")),
         collections=_collections(jekyll.get("collections")),
     )
-
-
-def built_from(root: Path) -> tuple[Path, str] | None:
-    """Return the Jekyll sources a built site came from, and the base path its folder names.
-
-    `jekyll build` writes `_site/` next to `_config.yml`; the Chirpy deploy workflow writes
-    `_site/<base path>/`, a folder named after the path it is served under.
-    """
-    root = root.resolve()
-    if root.name == "_site":
-        sources, folder_base = root.parent, ""
-    elif root.parent.name == "_site":
-        sources, folder_base = root.parent.parent, root.name
-    else:
-        return None
-    return sources, folder_base
-
-
-def load_site_config(root: Path) -> Config:
-    """Load a site's settings; a built site without its own takes its sources' settings."""
-    if not any((root / name).is_file() for name in (JEKYLL_CONFIG, TOML_NAME)):
-        found = built_from(root)
-        if found is not None and (found[0] / JEKYLL_CONFIG).is_file():
-            # the sources' post globs and excludes name source files, not built pages
-            return load_config(found[0]).replace(posts=(), exclude=())
-    return load_config(root)
 
 
 def _text(value: Any) -> str:
