@@ -101,6 +101,8 @@ def render_all(
                 finish_next()
         while in_flight:
             finish_next()
+        if on_progress and finished < total:  # sources that failed or are left as they are
+            on_progress(total, total)
     finally:
         if own_pool and pool is not None:
             pool.shutdown(cancel_futures=True)

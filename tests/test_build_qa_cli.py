@@ -152,3 +152,12 @@ def test_animated_gif_counts_as_downloaded_as_it_is(tmp_path: Path) -> None:
     size = (root / "img/anim.gif").stat().st_size
     assert report["bytes_before"] == report["bytes_after"] == size
     assert any("animated" in note for note in report["notes"])
+
+
+def test_progress_reaches_the_end_when_images_fail(site: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    report = build_site(
+        site, Config(workers=1), BuildMode(dry_run=True), on_progress=lambda *a: calls.append(a)
+    )
+    assert len(report.errors) == 2
+    assert calls and calls[-1] == (2, 2)
