@@ -252,7 +252,11 @@ def _find(site: Site, ref: ImageRef, candidates: list[Path]) -> Source:
         except (OSError, ValueError) as exc:
             raise _error(ref, f"cannot read `{ref.src}` ({exc})", "check the path") from exc
     if outside is not None:
-        raise _error(ref, f"`{ref.src}` resolves outside the site ({outside})", _OUTSIDE_FIX)
+        raise _error(
+            ref,
+            f"`{ref.src}` resolves outside the site ({os.path.normpath(outside)})",
+            _OUTSIDE_FIX,
+        )
     tried = ", ".join(str(c) for c in dict.fromkeys(candidates))
     hint = "check the path; file names are case-sensitive"
     first = ref.src.strip().lstrip("/").split("/", 1)[0]

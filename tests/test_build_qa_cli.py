@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -161,3 +162,13 @@ def test_progress_reaches_the_end_when_images_fail(site: Path) -> None:
     )
     assert len(report.errors) == 2
     assert calls and calls[-1] == (2, 2)
+
+
+def test_a_src_outside_the_site_names_the_file_it_reaches(tmp_path: Path) -> None:
+    post = _one_post_site(tmp_path / "site")
+    post.write_text("![up](../../../outside.jpg)\n", encoding="utf-8")
+    result = run_cli("build", tmp_path / "site")
+    assert result.returncode == 1
+    reached = os.path.normpath(tmp_path / "site/../../../outside.jpg")
+    expected = f"p.md:1: `../../../outside.jpg` resolves outside the site ({reached});"
+    assert expected in result.stderr
