@@ -26,8 +26,9 @@ FALLBACK_MIMES = ("image/jpeg", "image/png")
 MODERN_MIMES = ("image/avif", "image/webp")
 MARKER_ATTR = "data-assets-tool"
 # the site-root URL of the original, next to a marker whose src is relative: a built page no
-# longer knows the front matter (media_subpath) or folder that src was relative to
-SOURCE_ATTR = "data-assets-tool-src"
+# longer knows the front matter (media_subpath) or folder that src was relative to (the name
+# does not end in "src": themes such as Chirpy look for the text `src="` in img tags)
+SOURCE_ATTR = "data-assets-tool-from"
 # src of an image whose reference states no display width: the smallest variant at least this
 # wide (or the largest one), a size that looks right in a typical content column and lightbox
 UNSIZED_SRC_WIDTH = 1200

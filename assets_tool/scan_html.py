@@ -19,7 +19,7 @@ from .models import ImageRef, RefKind
 Attrs = tuple[tuple[str, str | None], ...]
 
 GENERATED_ATTR = "data-assets-tool"
-SOURCE_ATTR = "data-assets-tool-src"  # the original's site-root URL (see rewrite.SOURCE_ATTR)
+SOURCE_ATTR = "data-assets-tool-from"  # the original's site-root URL (see rewrite.SOURCE_ATTR)
 
 # Jekyll runs Liquid before the HTML is read, so `src="{{ "/a.png" | relative_url }}"` is
 # one attribute value even though it nests the quotes.

@@ -59,6 +59,7 @@ def test_markdown_images_resolve_in_the_built_site(tmp_path: Path) -> None:
     deploy = run_cli("build", built, "--workers", "1")
     assert deploy.returncode == 0, deploy.stderr
     page = (built / "posts/trip/index.html").read_text(encoding="utf-8")
+    assert 'src="/assets/img/trip/' not in page  # no original offered anywhere
     urls = image_urls(page)
     assert len(urls) > 10
     for url in urls:

@@ -510,9 +510,9 @@ def test_generated_markdown_original_in_html_file_is_read() -> None:
     )
     # its reference definition stayed in the source: the recorded source URL stands in
     marker = encode_original("![b][pic]")
-    hint = 'data-assets-tool-src="/b.png"'
+    hint = 'data-assets-tool-from="/b.png"'
     ref = only(f'<img src="/v/b.webp" data-assets-tool="{marker}" {hint}>', markdown=False)
-    assert (ref.src, ref.alt, ref.attrs) == ("", "b", (("data-assets-tool-src", "/b.png"),))
+    assert (ref.src, ref.alt, ref.attrs) == ("", "b", (("data-assets-tool-from", "/b.png"),))
 
 
 def test_generated_original_with_no_image_is_an_error() -> None:
