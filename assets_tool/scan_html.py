@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -185,18 +186,9 @@ def _img_ref(text: str, post: Path, start: int, end: int, attrs: Attrs) -> Image
         return dataclasses.replace(ref, attrs=((SOURCE_ATTR, hint),)) if hint else ref
     if fields.src is None:
         return None
-    link: Attrs | None = None
     # an author's own <picture> is replaced as a whole, so the new one never nests inside it;
     # its lightbox link may sit inside it (after Chirpy) or around it
-    for step in ("a", "picture", "a"):
-        if step == "picture":
-            picture = _picture_start(text, start, end)
-            if picture is not None:
-                start, end = picture
-            continue
-        wrapped = _wrap(text, start, end, "a", _A_CLOSE)
-        if link is None and wrapped is not None and dict(wrapped[2]).get("href") == fields.src:
-            start, end, link = wrapped
+    start, end, link = _grow(text, start, end, lambda a: a.get("href") == fields.src)
     return ImageRef(
         post=post,
         line=0,
@@ -213,14 +205,10 @@ def _img_ref(text: str, post: Path, start: int, end: int, attrs: Attrs) -> Image
     )
 
 
-def _generated_ref(
-    text: str, post: Path, start: int, end: int, marker: str, src: str | None
-) -> ImageRef:
-    """Build a GENERATED ref; `original` holds the marker until the facade decodes it.
-
-    The span grows to a generated <a> around the img (a theme such as Chirpy may put its
-    popup link inside the <picture>), to the <picture>, then to a generated <a> around that.
-    """
+def _grow(
+    text: str, start: int, end: int, is_link: Callable[[dict[str, str | None]], bool]
+) -> tuple[int, int, Attrs | None]:
+    """Widen an img's span to a link inside a <picture>, the <picture>, and a link around it."""
     link: Attrs | None = None
     for step in ("a", "picture", "a"):
         if step == "picture":
@@ -229,8 +217,20 @@ def _generated_ref(
                 start, end = picture
             continue
         wrapped = _wrap(text, start, end, "a", _A_CLOSE)
-        if link is None and wrapped is not None and _generated_link(dict(wrapped[2]), src):
+        if link is None and wrapped is not None and is_link(dict(wrapped[2])):
             start, end, link = wrapped
+    return start, end, link
+
+
+def _generated_ref(
+    text: str, post: Path, start: int, end: int, marker: str, src: str | None
+) -> ImageRef:
+    """Build a GENERATED ref; `original` holds the marker until the facade decodes it.
+
+    The span grows to a generated <a> around the img (a theme such as Chirpy may put its
+    popup link inside the <picture>), to the <picture>, then to a generated <a> around that.
+    """
+    start, end, link = _grow(text, start, end, lambda a: _generated_link(a, src))
     return ImageRef(
         post=post,
         line=0,
