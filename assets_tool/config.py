@@ -99,13 +99,22 @@ def read_jekyll_config(path: Path) -> dict[str, Any]:
     """Parse a Jekyll `_config.yml` into a mapping."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, f"not valid YAML ({exc})", "fix the syntax") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, "not UTF-8 text", "save the file as UTF-8") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, f"not valid YAML ({_yaml_problem(exc)})", "fix the syntax") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ConfigError(path, "top level is not a mapping", "write `key: value` lines")
     return data
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """Say what is wrong in one line, with the line number, as a user reads it."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return f"line {mark.line + 1}: {problem}" if mark is not None else problem
 
 
 def from_mapping(raw: dict[str, Any], source: Path | None) -> Config:

@@ -71,3 +71,11 @@ def test_command_line_overrides_the_file(example_site: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "/static/v/" in result.stdout
     assert "/assets/img/variants/" not in result.stdout
+
+
+def test_yaml_error_is_one_line_with_its_line_number(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("title: x\nassets_tool:\n  widths: [1,\n", "utf-8")
+    result = run_cli("build", tmp_path)
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "_config.yml: not valid YAML (line " in errors[0], errors
