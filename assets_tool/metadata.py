@@ -130,7 +130,11 @@ def _process(data: bytes, path: Path, everything: bool) -> tuple[LocationReport,
     if kind is None and not data:
         raise MetadataError(path, "is empty (0 bytes)", "copy or export the image again")
     if kind is None:
-        raise MetadataError(path, "not an image (unknown content)", "pass only image files")
+        raise MetadataError(
+            path,
+            "not an image (unknown content)",
+            "replace it with a JPEG, PNG, WebP, GIF, TIFF, HEIC or AVIF file, or leave it out",
+        )
     stripper = _strippers().get(kind)
     if stripper is None:
         return LocationReport(path, (), _unsupported(kind)), data
@@ -190,14 +194,14 @@ def _read(path: Path) -> bytes:
         raise MetadataError(path, f"is a broken symbolic link (to {target})", "fix or remove it")
     if path.exists() and not path.is_file() and not path.is_dir():
         # a FIFO or device would block or never end
-        raise MetadataError(path, "is not a regular file", "pass image files")
+        raise MetadataError(path, "is not a regular file", "point to an image file instead")
     if path.is_dir():  # only a folder the walk could not list gets here
         try:
             os.listdir(path)
         except OSError as error:
             fix = "check its permissions; the images in it were not checked"
             raise MetadataError(path, f"cannot list the folder ({error.strerror})", fix) from None
-        raise MetadataError(path, "is a directory, not an image", "pass image files")
+        raise MetadataError(path, "is a directory, not an image", "point to an image file instead")
     try:
         return path.read_bytes()
     except OSError as error:
