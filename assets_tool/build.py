@@ -10,7 +10,7 @@ from concurrent.futures import Executor
 from pathlib import Path
 
 from .build_images import Progress, render_all
-from .build_posts import rewrite_posts
+from .build_posts import SERVED_MIMES, markup_style, rewrite_posts
 from .cache import Manifest, load_manifest, remove_stale_temps
 from .collect import VARIANT_NOTE, Collection, collect
 from .config import JEKYLL_CONFIG, TOML_NAME, Config
@@ -44,7 +44,10 @@ def build_site(
     manifest = load_manifest(folder)
     # a variant a post names directly must outlive the photo it was made from
     manifest.use([_name_in(folder, item.source.path) for item in collection.variant_refs])
-    variant_sets = render_all(collection, config, mode, manifest, executor, report, on_progress)
+    served = SERVED_MIMES[markup_style(collection, config)]
+    variant_sets = render_all(
+        collection, config, mode, manifest, executor, report, on_progress, served
+    )
     _prune(manifest, folder, mode, report)
     if mode.writes:
         try:

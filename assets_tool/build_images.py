@@ -63,8 +63,13 @@ def render_all(
     executor: Executor | None,
     report: BuildReport,
     on_progress: Progress | None,
+    served: frozenset[str] = frozenset(),
 ) -> dict[int, VariantSet]:
-    """Prepare, encode and publish every source; return id(ref) -> its VariantSet."""
+    """Prepare, encode and publish every source; return id(ref) -> its VariantSet.
+
+    `served` names the MIME types the markup offers browsers (all, when empty): it only
+    decides which file `bytes_after` counts as downloaded.
+    """
     settings = EncodeSettings.from_config(config)
     folder = collection.site.root / config.output_dir
     prefix = functools.partial(variant_prefix, collection.site, config.output_dir)
@@ -79,7 +84,7 @@ def render_all(
 
     def finish_next() -> None:
         nonlocal finished
-        _finish(*in_flight.pop(0), folder, prefix, manifest, mode, report, sets)
+        _finish(*in_flight.pop(0), folder, prefix, manifest, mode, report, sets, served)
         finished += 1
         if on_progress:
             on_progress(finished, total)
@@ -201,6 +206,7 @@ def _finish(
     mode: BuildMode,
     report: BuildReport,
     sets: dict[int, VariantSet],
+    served: frozenset[str],
 ) -> None:
     """Publish one source's encoded variants and hand each reference its VariantSet."""
     try:
@@ -226,7 +232,8 @@ def _finish(
             item.source.url, job.info.width, job.info.height, prefix(item.ref), variants
         )
         # an image left as it is (front matter) is downloaded as it is
-        report.bytes_after += _served_bytes(variants, item.ref, job.info) or len(job.data)
+        offered = tuple(v for v in variants if not served or v.mime in served) or variants
+        report.bytes_after += _served_bytes(offered, item.ref, job.info) or len(job.data)
 
 
 def _kept_variants(

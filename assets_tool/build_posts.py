@@ -34,7 +34,7 @@ def rewrite_posts(
     revert: bool,
 ) -> None:
     """Splice new markup (or, with `revert`, the originals) into every post that changes."""
-    style = _markup_style(collection, config)
+    style = markup_style(collection, config)
     by_post: dict[Path, list[Resolved]] = {}
     for item in collection.resolved + collection.variant_refs:
         by_post.setdefault(item.post.path, []).append(item)
@@ -105,7 +105,14 @@ def _in_link(text: str, end: int) -> bool:
     return _LINK_CLOSE.match(text, end) is not None
 
 
-def _markup_style(collection: Collection, config: Config) -> str:
+# what each markup style lets a browser download
+SERVED_MIMES = {
+    "img": frozenset({"image/webp", "image/jpeg", "image/png"}),
+    "picture": frozenset({"image/avif", "image/webp", "image/jpeg", "image/png"}),
+}
+
+
+def markup_style(collection: Collection, config: Config) -> str:
     """Pick the markup: theme-safe <img srcset> where Chirpy post-processes the sources."""
     if config.markup != "auto":
         return config.markup

@@ -57,6 +57,13 @@ def test_build_exits_cleanly_and_reports(built: dict[str, object]) -> None:
     assert report["errors"] == []
     assert report["variants_written"] >= 7 * 3
     assert 0 < report["bytes_after"] < report["bytes_before"] / 20
+    # Chirpy sources get theme-safe WebP markup: a reader downloads the 400 px WebP of each
+    site = built["site"]
+    assert isinstance(site, Path)
+    text = (site / POST).read_text(encoding="utf-8")
+    shown = [e.attrs["src"] or "" for e in elements(text) if e.tag == "img"]
+    assert all(src.endswith(".webp") for src in shown)
+    assert report["bytes_after"] == sum((site / s.lstrip("/")).stat().st_size for s in shown)
     assert "7 images" in result.stderr
 
 
