@@ -12,6 +12,17 @@ from tests.helpers import elements, run_cli, tree_digest
 
 PHOTO = make_photo(480, 360, seed=21, orientation=1)
 
+
+def _one_photo_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A site with one photo at /img/a.jpg; returns its root and the (unwritten) post path."""
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
+    (root / "img").mkdir()
+    (root / "img/a.jpg").write_bytes(PHOTO)
+    return root, root / "_posts/2025-01-01-p.md"
+
+
 AUTHOR_PICTURES = {
     "plain": (
         '<picture><source srcset="/img/a.jpg" type="image/jpeg">'
@@ -96,12 +107,7 @@ def test_a_post_naming_a_variant_keeps_it_as_written(tmp_path: Path) -> None:
 
 
 def test_author_sizes_and_loading_are_kept(tmp_path: Path) -> None:
-    root = tmp_path / "site"
-    (root / "_posts").mkdir(parents=True)
-    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
-    (root / "img").mkdir()
-    (root / "img/a.jpg").write_bytes(PHOTO)
-    post = root / "_posts/2025-01-01-p.md"
+    root, post = _one_photo_site(tmp_path)
     post.write_text(
         '<img src="/img/a.jpg" srcset="/img/a.jpg 480w" sizes="(min-width: 60em) 50vw, 100vw"'
         ' loading="eager" decoding="sync" alt="hero">\n\n![plain](/img/a.jpg)\n',
@@ -122,12 +128,7 @@ def test_author_sizes_and_loading_are_kept(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("markup", ["picture", "img"])
 def test_markdown_link_to_the_image_itself_opens_a_variant(tmp_path: Path, markup: str) -> None:
-    root = tmp_path / "site"
-    (root / "_posts").mkdir(parents=True)
-    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
-    (root / "img").mkdir()
-    (root / "img/a.jpg").write_bytes(PHOTO)
-    post = root / "_posts/2025-01-01-p.md"
+    root, post = _one_photo_site(tmp_path)
     original = (
         'Zoom: [![zoom](/img/a.jpg)](/img/a.jpg "Open")\n\n'
         "Elsewhere: [![away](/img/a.jpg)](https://example.com/)\n\n"
@@ -152,12 +153,7 @@ def test_markdown_link_to_the_image_itself_opens_a_variant(tmp_path: Path, marku
 
 
 def test_a_width_in_percent_stays_the_authors_layout(tmp_path: Path) -> None:
-    root = tmp_path / "site"
-    (root / "_posts").mkdir(parents=True)
-    (root / "_config.yml").write_text("title: t\n", encoding="utf-8")
-    (root / "img").mkdir()
-    (root / "img/a.jpg").write_bytes(PHOTO)
-    post = root / "_posts/2025-01-01-p.md"
+    root, post = _one_photo_site(tmp_path)
     post.write_text(
         '<img src="/img/a.jpg" width="50%" alt="half">\n\n![ial](/img/a.jpg){: width="60%" }\n\n'
         '<img src="/img/a.jpg" width="240" alt="pixels">\n',
