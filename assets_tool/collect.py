@@ -61,7 +61,7 @@ def collect(root: Path, config: Config) -> Collection:
     site = open_site(root, config)
     collection = Collection(site)
     variants = (site.root / config.output_dir).resolve()
-    for path in find_posts(site, config):
+    for path in find_posts(site, config, collection.errors):
         try:
             post = read_post(path, site.url)
         except AssetsToolError as error:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .config import JEKYLL_CONFIG, Config, read_jekyll_config
-from .errors import ConfigError, ResolveError
+from .errors import AssetsToolError, ConfigError, ResolveError
 from .models import ImageRef, Source
 from .scan import expand_liquid, same_site
 from .scan_html import SOURCE_ATTR
@@ -115,10 +115,21 @@ def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
 
 
 def _walk(
-    root: Path, patterns: tuple[str, ...], suffixes: tuple[str, ...], under: str = ""
+    root: Path,
+    patterns: tuple[str, ...],
+    suffixes: tuple[str, ...],
+    under: str = "",
+    errors: list[AssetsToolError] | None = None,
 ) -> Iterator[str]:
     """Yield root-relative posix paths of files with `suffixes`, pruning excluded folders."""
-    for folder, dirs, files in os.walk(root / under):
+
+    def unlisted(exc: OSError) -> None:  # never skip a folder in silence: report or raise
+        error = ResolveError(exc.filename, f"cannot list ({exc.strerror})", "check permissions")
+        if errors is None:
+            raise error
+        errors.append(error)
+
+    for folder, dirs, files in os.walk(root / under, onerror=unlisted):
         rel_folder = Path(folder).relative_to(root).as_posix()
         prefix = "" if rel_folder == "." else rel_folder + "/"
         dirs[:] = sorted(d for d in dirs if not _excluded(prefix + d, patterns))
@@ -129,8 +140,10 @@ def _walk(
         )
 
 
-def find_posts(site: Site, config: Config) -> list[Path]:
-    """List the posts and pages to scan, sorted, honouring every exclude rule."""
+def find_posts(
+    site: Site, config: Config, errors: list[AssetsToolError] | None = None
+) -> list[Path]:
+    """List the posts and pages to scan, sorted; unlistable folders go to `errors`."""
     patterns = _skip_patterns(site, config)
     if config.posts:
         matches = {
@@ -141,7 +154,7 @@ def find_posts(site: Site, config: Config) -> list[Path]:
         }
         chosen = [rel for rel in matches if not _excluded(rel, patterns)]
     elif site.built:
-        chosen = list(_walk(site.root, patterns, (".html",)))
+        chosen = list(_walk(site.root, patterns, (".html",), errors=errors))
     else:
         chosen = [
             entry.name
@@ -153,7 +166,9 @@ def find_posts(site: Site, config: Config) -> list[Path]:
         folders = ("_posts", "_drafts", "_tabs", *(f"_{name}" for name in site.collections))
         for folder in dict.fromkeys(folders):
             if (site.root / folder).is_dir() and not _excluded(folder, patterns):
-                chosen.extend(_walk(site.root, patterns, POST_SUFFIXES, under=folder))
+                chosen.extend(
+                    _walk(site.root, patterns, POST_SUFFIXES, under=folder, errors=errors)
+                )
     return sorted(site.root / rel for rel in set(chosen))
 
 

@@ -21,6 +21,14 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
     )
 
 
+def run_cli_without_root_privileges(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as root would run without its override of file permissions."""
+    env = {**os.environ, "COLUMNS": "200"}
+    drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
+    command = [*(drop if os.geteuid() == 0 else []), *CLI, *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """Return relative path -> sha256 of every file under `root` (to compare whole trees)."""
     return {

@@ -15,7 +15,7 @@ from examples.photogen import (
     make_palette_png_with_transparency,
     make_photo,
 )
-from tests.helpers import elements, run_cli
+from tests.helpers import elements, run_cli, run_cli_without_root_privileges
 
 GOOD = make_photo(640, 480, seed=3)
 
@@ -142,3 +142,20 @@ def test_nothing_half_written_when_the_variant_folder_cannot_be_written(tmp_path
     result = run_cli("build", site)
     assert result.returncode == 1
     assert post.read_bytes() == before
+
+
+def test_an_unlistable_posts_folder_is_an_error_not_a_silent_skip(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    post = _site(site, ["good.jpg"])
+    (site / "assets/img/good.jpg").write_bytes(GOOD)
+    hidden = site / "_posts/private"
+    hidden.mkdir()
+    (hidden / "2025-01-03-x.md").write_text("![x](/assets/img/good.jpg)\n", encoding="utf-8")
+    hidden.chmod(0)
+    try:
+        result = run_cli_without_root_privileges("build", site)
+    finally:
+        hidden.chmod(0o755)
+    assert result.returncode == 1
+    assert f"error: {hidden}: cannot list (Permission denied)" in result.stderr
+    assert "data-assets-tool" in post.read_text(encoding="utf-8")  # the rest was processed
