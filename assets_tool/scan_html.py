@@ -209,17 +209,22 @@ def _grow(
     text: str, start: int, end: int, is_link: Callable[[dict[str, str | None]], bool]
 ) -> tuple[int, int, Attrs | None]:
     """Widen an img's span to a link inside a <picture>, the <picture>, and a link around it."""
-    link: Attrs | None = None
-    for step in ("a", "picture", "a"):
-        if step == "picture":
-            picture = _picture_start(text, start, end)
-            if picture is not None:
-                start, end = picture
-            continue
+
+    def linked(start: int, end: int) -> tuple[int, int, Attrs] | None:
         wrapped = _wrap(text, start, end, "a", _A_CLOSE)
-        if link is None and wrapped is not None and is_link(dict(wrapped[2])):
-            start, end, link = wrapped
-    return start, end, link
+        return wrapped if wrapped is not None and is_link(dict(wrapped[2])) else None
+
+    inner = linked(start, end)
+    if inner is not None:
+        start, end = inner[:2]
+    picture = _picture_start(text, start, end)
+    if picture is not None:
+        start, end = picture
+    outer = None if inner is not None else linked(start, end)
+    if outer is not None:
+        start, end = outer[:2]
+    found = inner or outer
+    return start, end, found[2] if found else None
 
 
 def _generated_ref(
