@@ -63,6 +63,12 @@ def location_tags() -> Callable[[Path | str], dict[str, Any]]:
     return read_location_tags
 
 
+@pytest.fixture(scope="session")
+def example_photos() -> dict[str, bytes]:
+    """The example site's seven 12 MP phone photos (GPS in EXIF and XMP), by site path."""
+    return generate_photos()
+
+
 @pytest.fixture
 def example_site(tmp_path: Path) -> Path:
     """A fresh copy of the example Chirpy site with its seven photos, in tmp_path/'site'."""

@@ -1,6 +1,7 @@
 """Issue 4's promise, literally: in a fresh repository with `git lfs track "*.jpg"` and the hook
-installed either way, committing the example's seven phone photos cannot put location data
-into history (checked with exiftool on the Git LFS objects that land).
+installed, committing the example's seven phone photos cannot put location data into history
+(checked with exiftool on the Git LFS objects that land). The raw hook is tested here, the
+pre-commit framework in test_hook_precommit.py, beside its fixtures.
 """
 
 from __future__ import annotations
@@ -10,25 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from examples.make_site import generate_photos
 from tests.test_hook import PRE_COMMIT, git, make_repo
-from tests.test_hook_precommit import hooks_repo, precommit_env, use_hooks
-
-__all__ = ["hooks_repo", "precommit_env"]  # fixtures shared with the framework tests
 
 LocationTags = Callable[[Path | str], dict[str, Any]]
 PHOTOS = "assets/img/photos/jenson"
 
 
-@pytest.fixture(scope="module")
-def example_photos() -> dict[str, bytes]:
-    """The example site's seven 12 MP phone photos (GPS in EXIF and XMP), by site path."""
-    return generate_photos()
-
-
-def _commit(repo: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def commit_photos(
+    repo: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["git", "commit", "-m", "CES 2025 photos"],
         cwd=repo,
@@ -51,7 +42,7 @@ def _landed(repo: Path, tmp: Path, name: str) -> Path:
     return out
 
 
-def _add_photos(repo: Path, photos: dict[str, bytes]) -> list[str]:
+def add_photos(repo: Path, photos: dict[str, bytes]) -> list[str]:
     names = []
     for rel, data in photos.items():
         (repo / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +52,7 @@ def _add_photos(repo: Path, photos: dict[str, bytes]) -> list[str]:
     return sorted(names)
 
 
-def _assert_history_clean(
+def assert_history_clean(
     repo: Path, tmp: Path, names: list[str], location_tags: LocationTags
 ) -> None:
     for name in names:
@@ -81,35 +72,13 @@ def test_raw_hook_keeps_location_out_of_lfs_history(
         text=True,
     )
     assert installed.returncode == 0, installed.stderr
-    names = _add_photos(repo, example_photos)
+    names = add_photos(repo, example_photos)
 
-    first = _commit(repo)
+    first = commit_photos(repo)
     assert first.returncode != 0, "the located photos must not be committed as they are"
     assert all(name in first.stdout for name in names), first.stdout
     git(repo, "add", PHOTOS)
-    second = _commit(repo)
+    second = commit_photos(repo)
     assert second.returncode == 0, second.stdout
 
-    _assert_history_clean(repo, tmp_path, names, location_tags)
-
-
-def test_framework_keeps_location_out_of_lfs_history(
-    tmp_path: Path,
-    example_photos: dict[str, bytes],
-    location_tags: LocationTags,
-    hooks_repo: tuple[Path, str],
-    precommit_env: dict[str, str],
-) -> None:
-    repo = make_repo(tmp_path / "blog", lfs=True)
-    use_hooks(repo, hooks_repo)
-    subprocess.run([str(PRE_COMMIT), "install"], cwd=repo, env=precommit_env, check=True)
-    names = _add_photos(repo, example_photos)
-
-    first = _commit(repo, precommit_env)
-    assert first.returncode != 0, first.stdout
-    assert "strip location data from images" in first.stdout
-    git(repo, "add", PHOTOS)
-    second = _commit(repo, precommit_env)
-    assert second.returncode == 0, second.stdout
-
-    _assert_history_clean(repo, tmp_path, names, location_tags)
+    assert_history_clean(repo, tmp_path, names, location_tags)

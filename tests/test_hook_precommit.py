@@ -13,6 +13,14 @@ import pytest
 
 from assets_tool import hook_install
 from tests.test_hook import PRE_COMMIT, git, gps_jpeg, lfs_pointer, make_repo, staged_blob_id
+from tests.test_hook_example import (
+    PHOTOS as EXAMPLE_PHOTOS,
+)
+from tests.test_hook_example import (
+    add_photos,
+    assert_history_clean,
+    commit_photos,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 LocationTags = Callable[[Path | str], dict[str, Any]]
@@ -126,3 +134,25 @@ def test_commits_through_the_framework_keep_unstaged_work_and_land_clean(
     landed = tmp_path / "landed.jpg"
     landed.write_bytes(git(repo, "lfs", "smudge", "photo.jpg", input=pointer, text=False).stdout)
     assert location_tags(landed) == {}
+
+
+def test_framework_keeps_location_out_of_lfs_history(
+    tmp_path: Path,
+    example_photos: dict[str, bytes],
+    location_tags: LocationTags,
+    hooks_repo: tuple[Path, str],
+    precommit_env: dict[str, str],
+) -> None:
+    repo = make_repo(tmp_path / "blog", lfs=True)
+    use_hooks(repo, hooks_repo)
+    subprocess.run([str(PRE_COMMIT), "install"], cwd=repo, env=precommit_env, check=True)
+    names = add_photos(repo, example_photos)
+
+    first = commit_photos(repo, precommit_env)
+    assert first.returncode != 0, first.stdout
+    assert "strip location data from images" in first.stdout
+    git(repo, "add", EXAMPLE_PHOTOS)
+    second = commit_photos(repo, precommit_env)
+    assert second.returncode == 0, second.stdout
+
+    assert_history_clean(repo, tmp_path, names, location_tags)
