@@ -24,6 +24,7 @@ lint: $(BIN)/assets-tool
 	$(BIN)/ruff check assets_tool tests examples benchmarks
 	$(BIN)/ruff format --check assets_tool tests examples benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: $(BIN)/assets-tool lint
 	scripts/install-system-deps

@@ -1,0 +1,140 @@
+"""The build's text half: splice each reference's new markup (or its original) into posts."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..atomic import write_atomic
+from ..config import Config
+from ..errors import AssetsToolError
+from ..models import ImageRef, RefKind, VariantSet
+from ..report import BuildMode, BuildReport
+from ..rewrite import build_picture, render_picture, splice
+from ..scan import (
+    Collection,
+    Post,
+    Resolved,
+    encode_original,
+    page_relative,
+    rewritable,
+    source_hint,
+)
+
+# what follows an image inside a link: `</a>`, or the `](url)`/`][id]` of a Markdown link
+_LINK_CLOSE = re.compile(r"\s*</a\s*>|\](?:\(|\[)", re.IGNORECASE)
+# `![alt][id]`, `![alt][]`, `![alt]` (perhaps in a link), not an inline `![alt](src)`
+_REFERENCE_IMAGE = re.compile(r"\[?!\[(?:[^\[\]\\]|\\.|\[[^\]]*\])*\](?!\()")
+# the lightbox link Chirpy itself puts around images; href is set to the largest variant
+LIGHTBOX_LINK: tuple[tuple[str, str | None], ...] = (("class", "popup img-link"),)
+
+
+def rewrite_posts(
+    collection: Collection,
+    sets: Mapping[ImageRef, VariantSet],
+    config: Config,
+    mode: BuildMode,
+    report: BuildReport,
+    revert: bool,
+) -> None:
+    """Splice new markup (or, with `revert`, the originals) into every post that changes."""
+    markup = _Markup(sets, markup_style(collection, config), config, collection.site.built)
+    by_post: dict[Path, list[Resolved]] = {}
+    for item in collection.resolved + collection.variant_refs:
+        by_post.setdefault(item.post.path, []).append(item)
+    # a variant named directly stays as the author wrote it (markup made from it is undone)
+    as_written = {item.ref for item in collection.variant_refs}
+    for post in collection.posts:
+        edits = []
+        for item in by_post.get(post.path, []):
+            undo = revert or item.ref in as_written
+            edit = markup.edit_for(post, item.ref, undo)
+            if edit is not None:
+                edits.append(edit)
+        new_text = splice(post.text, sorted(edits))
+        if new_text == post.text:
+            continue
+        if mode.writes:
+            try:
+                write_atomic(post.path, new_text.encode("utf-8"))
+            except OSError as exc:
+                fix = "check the file's permissions and free space"
+                report.errors.append(
+                    AssetsToolError(post.path, f"cannot rewrite ({exc.strerror})", fix)
+                )
+                continue
+        report.posts_changed.append(post.path)
+        if mode.dry_run:
+            report.diffs.append(_diff(post, new_text))
+
+
+@dataclass(frozen=True)
+class _Markup:
+    """What every reference's new markup is made from in one run."""
+
+    sets: Mapping[ImageRef, VariantSet]
+    style: str  # "img" or "picture" (see markup_style)
+    config: Config
+    built: bool  # the posts are built pages (no front matter, no reference definitions)
+
+    def edit_for(self, post: Post, ref: ImageRef, revert: bool) -> tuple[int, int, str] | None:
+        """Return the (start, end, text) that replaces `ref` in `post`, or None to leave it."""
+        if revert:
+            if ref.kind is RefKind.GENERATED and ref.original is not None:
+                return (ref.start, ref.end, ref.original)
+            return None
+        variants = self.sets.get(ref)
+        if not rewritable(ref) or variants is None or not variants.variants:
+            return None
+        original = ref.original if ref.original is not None else post.text[ref.start : ref.end]
+        if self.style == "img" and ref.link_attrs is None and not _in_link(post.text, ref.end):
+            # Chirpy wraps every <img> not already in a link in a lightbox link to its src; a
+            # link of our own, to the largest variant, keeps the lightbox sharp and stops the
+            # theme adding another (inside the author's own link it would nest links)
+            ref = replace(ref, link_attrs=LIGHTBOX_LINK)
+        # a relative src, or a reference-style image's definition, is lost once the page is built
+        lost = page_relative(ref) or _REFERENCE_IMAGE.match(original) is not None
+        hint = (lost and not self.built) or source_hint(ref) is not None
+        picture = build_picture(
+            ref,
+            variants,
+            style=self.style,
+            default_sizes=self.config.sizes,
+            marker=encode_original(original),
+            source_hint=hint,
+        )
+        return (ref.start, ref.end, render_picture(picture))
+
+
+def _in_link(text: str, end: int) -> bool:
+    """Tell whether markup ending at `end` is the last thing inside a link (HTML or Markdown)."""
+    return _LINK_CLOSE.match(text, end) is not None
+
+
+# what each markup style lets a browser download
+SERVED_MIMES = {
+    "img": frozenset({"image/webp", "image/jpeg", "image/png"}),
+    "picture": frozenset({"image/avif", "image/webp", "image/jpeg", "image/png"}),
+}
+
+
+def markup_style(collection: Collection, config: Config) -> str:
+    """Pick the markup: theme-safe <img srcset> where Chirpy post-processes the sources."""
+    if config.markup != "auto":
+        return config.markup
+    site = collection.site
+    return "img" if site.theme == "chirpy" and not site.built else "picture"
+
+
+def _diff(post: Post, new_text: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            post.text.splitlines(keepends=True),
+            new_text.splitlines(keepends=True),
+            fromfile=f"a/{post.path}",
+            tofile=f"b/{post.path}",
+        )
+    )

@@ -1,0 +1,102 @@
+"""Encode the planned variants of one source: a pure function run in worker processes."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from ..errors import ImageError
+from .decoding import decode
+from .planning import EncodeSettings, Plan, PlannedVariant
+
+# libavif in Pillow itself has only libaom; SVT-AV1 and rav1e come with pillow-avif-plugin,
+# whose import re-registers the AVIF plugin for the whole process.
+PLUGIN_CODECS = ("svt", "rav1e")
+
+
+def worker_init() -> None:
+    """Prepare a worker process: encoder logs off the terminal (use as a pool initializer)."""
+    # SVT-AV1 reads SVT_LOG when an encoder starts and prints its banner to stderr otherwise
+    os.environ["SVT_LOG"] = "0"
+
+
+def _avif_ready(codec: str) -> None:
+    worker_init()
+    if codec in PLUGIN_CODECS:
+        import pillow_avif  # noqa: F401
+
+
+def encode(data: bytes, path: Path, plan: Plan, settings: EncodeSettings) -> dict[str, bytes]:
+    """Decode `data` once and encode every planned variant; return name -> bytes."""
+    if not plan.variants:
+        return {}
+    widths = sorted({v.width for v in plan.variants}, reverse=True)
+    source = decode(data, path, widths[0], settings.max_pixels)
+    icc = source.info.get("icc_profile")
+    out: dict[str, bytes] = {}
+    previous = source
+    for width in widths:
+        rungs = [v for v in plan.variants if v.width == width]
+        size = (width, rungs[0].height)
+        # each rung from the previous, larger one: cheaper than from the source every time
+        if previous.size != size:
+            previous = previous.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        for variant in rungs:
+            out[variant.name] = _save(previous, variant, plan, settings, icc, path)
+    return out
+
+
+def _save(
+    im: Image.Image,
+    variant: PlannedVariant,
+    plan: Plan,
+    settings: EncodeSettings,
+    icc: bytes | None,
+    path: Path,
+) -> bytes:
+    fmt = variant.format
+    options = _options(fmt, plan, settings)
+    if fmt == "avif":
+        _avif_ready(settings.avif_codec)
+    if icc:
+        options["icc_profile"] = icc
+    if fmt == "jpeg" and im.mode != "RGB":
+        im = im.convert("RGB")
+    buf = io.BytesIO()
+    try:
+        im.save(buf, fmt.upper(), **options)
+    except (OSError, ValueError) as exc:
+        raise ImageError(path, f"cannot encode {variant.name} ({exc})", "report this file") from exc
+    return buf.getvalue()
+
+
+def _options(fmt: str, plan: Plan, settings: EncodeSettings) -> dict[str, Any]:
+    """Return the save() options of one format; no EXIF or XMP in any of them."""
+    graphic = plan.info.graphic
+    # exif/xmp empty on purpose: some plugins copy im.info["exif"] or ["xmp"] by default
+    strip: dict[str, Any] = {"exif": b"", "xmp": b""}
+    if fmt == "avif":
+        return {
+            **strip,
+            "quality": settings.avif_quality,
+            "speed": settings.avif_speed,
+            "codec": settings.avif_codec,
+            "subsampling": "4:2:0",
+        }
+    if fmt == "webp":
+        if graphic:
+            return {**strip, "lossless": True, "quality": 80, "method": 4}
+        return {**strip, "quality": settings.webp_quality, "method": 4}
+    if fmt == "jpeg":
+        return {
+            **strip,
+            "quality": settings.jpeg_quality,
+            "optimize": True,
+            "progressive": True,
+            "subsampling": "4:2:0",
+        }
+    return {"optimize": True}

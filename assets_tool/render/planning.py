@@ -1,0 +1,168 @@
+"""Plan the variants of one source: widths, formats and content-addressed names (pure).
+
+Order of `Plan.variants`: by format in order of preference (the modern formats from the
+settings, then the fallback), narrowest first within a format: the order of the
+`<source>` elements in a `<picture>`, with the fallback last as in the `<img>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ..config import Config
+from ..models import ImageInfo, Variant
+
+# Bump when a change in the code changes encoded bytes, so no stale name is reused.
+RENDER_VERSION = "1"
+
+# SVT-AV1 (pillow-avif-plugin) by measurement: at the same PSNR it is smaller and faster than
+# libaom at the speeds we use; see benchmarks/ENCODERS.md.
+AVIF_CODEC = "svt"
+
+MIME = {
+    "avif": "image/avif",
+    "webp": "image/webp",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
+FALLBACKS = ("jpeg", "png")
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    """Everything that changes encoded bytes; hashed into variant names."""
+
+    formats: tuple[str, ...]
+    avif_quality: int
+    webp_quality: int
+    jpeg_quality: int
+    avif_speed: int
+    max_pixels: int
+    avif_codec: str = AVIF_CODEC
+
+    @classmethod
+    def from_config(cls, config: Config) -> EncodeSettings:
+        """Take the encoder settings from a Config."""
+        return cls(
+            formats=config.formats,
+            avif_quality=config.avif_quality,
+            webp_quality=config.webp_quality,
+            jpeg_quality=config.jpeg_quality,
+            avif_speed=config.avif_speed,
+            max_pixels=config.max_pixels,
+        )
+
+
+@dataclass(frozen=True)
+class PlannedVariant:
+    """One file to encode: its size, type and content-addressed name."""
+
+    width: int
+    height: int
+    mime: str
+    name: str
+
+    @property
+    def format(self) -> str:
+        """Return the short format name (avif, webp, jpeg, png)."""
+        return next(fmt for fmt, mime in MIME.items() if mime == self.mime)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to make from one source; no variants for an animated image."""
+
+    info: ImageInfo
+    variants: tuple[PlannedVariant, ...]
+
+    @property
+    def fallback(self) -> str:
+        """Return the fallback format of this source: png for graphics and alpha, else jpeg."""
+        return fallback_format(self.info)
+
+
+def fallback_format(info: ImageInfo) -> str:
+    """Return "png" for graphics and images with alpha, "jpeg" for photos."""
+    return "png" if info.graphic or info.has_alpha else "jpeg"
+
+
+def modern_formats(info: ImageInfo, settings: EncodeSettings) -> tuple[str, ...]:
+    """Return the modern formats to offer before the fallback, in order of preference."""
+    # Graphics leave AVIF out: its lossless mode is larger than lossless WebP and not exact
+    # (RGB -> YUV), and its lossy mode blurs text (benchmarks/ENCODERS.md).
+    return tuple(f for f in settings.formats if not (info.graphic and f == "avif"))
+
+
+def target_widths(info: ImageInfo, display_width: int | None, config: Config) -> tuple[int, ...]:
+    """Return the widths to render, never wider than the source, narrowest first."""
+    if display_width:
+        wanted = sorted({display_width * d for d in config.densities})
+    else:
+        wanted = sorted(set(config.widths))
+    kept = [w for w in wanted if w <= info.width]
+    if len(kept) < len(wanted) and info.width not in kept:
+        # the next rung is too wide: offer the source's own width as the largest instead
+        kept.append(info.width)
+    return tuple(kept)
+
+
+def slug(stem: str) -> str:
+    """Reduce a file stem to [a-z0-9-], or "img" when nothing is left."""
+    reduced = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    return reduced or "img"
+
+
+def format_settings(fmt: str, info: ImageInfo, settings: EncodeSettings) -> tuple[object, ...]:
+    """Return the settings that change one format's bytes (hashed into its names)."""
+    if fmt == "avif":
+        return ("avif", settings.avif_codec, settings.avif_quality, settings.avif_speed)
+    if fmt == "webp":
+        return ("webp-lossless",) if info.graphic else ("webp", settings.webp_quality)
+    if fmt == "jpeg":
+        return ("jpeg", settings.jpeg_quality)
+    return ("png",)
+
+
+def variant_name(stem: str, digest: str, width: int, fmt: str, key: tuple[object, ...]) -> str:
+    """Return `{stem}-{width}-{hash}.{ext}`, the hash covering bytes, settings and width."""
+    text = f"{digest}|{key!r}|{width}|{RENDER_VERSION}"
+    short = hashlib.sha256(text.encode()).hexdigest()[:10]
+    return f"{slug(stem)}-{width}-{short}.{EXTENSION[fmt]}"
+
+
+def scaled_height(info: ImageInfo, width: int) -> int:
+    """Return the height of a `width`-wide variant, keeping the source's aspect ratio."""
+    return max(1, round(info.height * width / info.width))
+
+
+def plan(
+    info: ImageInfo, digest: str, stem: str, widths: tuple[int, ...], settings: EncodeSettings
+) -> Plan:
+    """Plan every variant of one source; an animated source gets none (left as is)."""
+    if info.animated:
+        return Plan(info, ())
+    variants = []
+    for fmt in (*modern_formats(info, settings), fallback_format(info)):
+        key = format_settings(fmt, info, settings)
+        for width in sorted(set(widths)):
+            name = variant_name(stem, digest, width, fmt, key)
+            variants.append(PlannedVariant(width, scaled_height(info, width), MIME[fmt], name))
+    return Plan(info, tuple(variants))
+
+
+def keep_smaller(plan: Plan, encoded: dict[str, bytes]) -> tuple[Variant, ...]:
+    """Return the variants to publish: drop AVIF/WebP files larger than their width's fallback."""
+    fallback_mime = MIME[plan.fallback]
+    fallback_size = {
+        v.width: len(encoded[v.name]) for v in plan.variants if v.mime == fallback_mime
+    }
+    kept = []
+    for v in plan.variants:
+        size = len(encoded[v.name])
+        if v.mime != fallback_mime and size > fallback_size.get(v.width, size):
+            continue
+        kept.append(Variant(v.width, v.height, v.mime, v.name, size))
+    return tuple(kept)

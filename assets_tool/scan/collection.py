@@ -1,0 +1,112 @@
+"""Scan every post of a site and resolve its references: the first half of every flow."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config
+from ..errors import AssetsToolError
+from ..models import ImageRef, RefKind, Source
+from .post import ScannedPost, scan_text
+from .site import Site, find_posts, open_site, resolve
+
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mkdn"}
+# how render names a variant: {stem}-{width}-{hash}.{ext}
+VARIANT_NAME = re.compile(r"[a-z0-9-]+-\d+-[0-9a-f]{10}\.(?:avif|webp|jpg|png)")
+
+
+@dataclass
+class Post:
+    """One post's text as read (exact characters, CRLF kept) and what the scan found in it."""
+
+    path: Path
+    text: str
+    scanned: ScannedPost
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A reference that is to be processed, with the file it names."""
+
+    post: Post
+    ref: ImageRef
+    source: Source
+
+
+@dataclass
+class Collection:
+    """Everything the scan and resolve steps produced for a site."""
+
+    site: Site
+    posts: list[Post] = field(default_factory=list)
+    resolved: list[Resolved] = field(default_factory=list)
+    skipped: list[ImageRef] = field(default_factory=list)
+    errors: list[AssetsToolError] = field(default_factory=list)
+    unresolved: list[ImageRef] = field(default_factory=list)  # refs whose file was not found
+    # references to a variant this tool made (a file in the variants folder): left as written
+    variant_refs: list[Resolved] = field(default_factory=list)
+
+    def by_source(self) -> dict[Path, list[Resolved]]:
+        """Group the resolved references by the file they name, in a stable order."""
+        groups: dict[Path, list[Resolved]] = {}
+        for item in self.resolved:
+            groups.setdefault(item.source.path, []).append(item)
+        return dict(sorted(groups.items()))
+
+
+def collect(root: Path, config: Config) -> Collection:
+    """Scan the site's posts and resolve each reference; errors are collected, not raised."""
+    site = open_site(root, config)
+    collection = Collection(site)
+    variants = (site.root / config.output_dir).resolve()
+    for path in find_posts(site, config, collection.errors):
+        try:
+            post = read_post(path, site.url)
+        except AssetsToolError as error:
+            collection.errors.append(error)
+            continue
+        collection.posts.append(post)
+        for ref in post.scanned.refs:
+            if ref.skip is not None:
+                collection.skipped.append(ref)
+                continue
+            try:
+                source = resolve(site, ref, post.scanned.media_subpath)
+            except AssetsToolError as error:
+                collection.errors.append(error)
+                collection.unresolved.append(ref)
+                continue
+            if _is_variant(source.path, variants):
+                collection.variant_refs.append(Resolved(post, ref, source))
+            else:
+                collection.resolved.append(Resolved(post, ref, source))
+    return collection
+
+
+def _is_variant(path: Path, variants: Path) -> bool:
+    # by folder and by name: an output_dir set to the photos' own folder keeps them originals
+    return path.parent == variants and VARIANT_NAME.fullmatch(path.name) is not None
+
+
+def read_post(path: Path, site_url: str = "") -> Post:
+    """Read and scan one post, keeping its characters exactly (no newline translation)."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise AssetsToolError(path, f"cannot read ({exc.strerror})", "check permissions") from exc
+    except UnicodeDecodeError as exc:
+        raise AssetsToolError(
+            path, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8"
+        ) from exc
+    markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+    return Post(path, text, scan_text(text, path, markdown=markdown, site_url=site_url))
+
+
+VARIANT_NOTE = "already a variant made by assets-tool; left as it is"
+
+
+def rewritable(ref: ImageRef) -> bool:
+    """Tell whether a reference becomes markup (front matter images are only cleaned)."""
+    return ref.kind is not RefKind.FRONT_MATTER

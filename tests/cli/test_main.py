@@ -1,0 +1,41 @@
+"""The command line's own contract: exit codes, one-line errors, --debug, --version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assets_tool import __version__
+from assets_tool.cli import build as cli_build
+from assets_tool.cli import main
+
+
+def _explode(*_args: object, **_kwargs: object) -> None:
+    raise RuntimeError("boom")
+
+
+def test_a_bug_is_one_line_and_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_build, "build_site", _explode)
+    result = CliRunner().invoke(main, ["build", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "internal error (RuntimeError: boom)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_build, "build_site", _explode)
+    result = CliRunner().invoke(main, ["--debug", "build", str(tmp_path)])
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", str(tmp_path), "--widths", "a,b"])
+    assert result.exit_code == 2
+    assert "--widths" in result.output or "'a,b'" in result.output
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
