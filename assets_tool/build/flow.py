@@ -14,7 +14,8 @@ from ..config import load as load_config
 from ..errors import AssetsToolError
 from ..privacy import audit_paths
 from ..report import BuildMode, BuildReport
-from ..scan import VARIANT_NOTE, Collection, collect
+from ..scan import VARIANT_NOTE, Collection, collect, open_site, variants_dir
+from .hugo import DATA_FILE, hugo_sources, publish_hugo, revert_hugo
 from .images import Progress, render_all
 from .manifest import Manifest, load_manifest, remove_stale_temps
 from .posts import SERVED_MIMES, markup_style, rewrite_posts
@@ -35,13 +36,17 @@ def build_site(
     ] + [f"{i.ref.post}:{i.ref.line}: {i.ref.src}: {VARIANT_NOTE}" for i in collection.variant_refs]
     if mode.revert:
         rewrite_posts(collection, {}, config, mode, report, revert=True)
+        if hugo_sources(collection.site):
+            revert_hugo(collection.site, mode, report)
         return report
-    folder = collection.site.root / config.output_dir
+    folder = variants_dir(collection.site, config.output_dir)
     if mode.writes:
         _sweep(collection, folder)
     manifest = load_manifest(folder)
     # a variant a post names directly must outlive the photo it was made from
     manifest.use([_name_in(folder, item.source.path) for item in collection.variant_refs])
+    if collection.site.built:
+        manifest.use(_named_in_pages(collection, manifest))
     served = SERVED_MIMES[markup_style(collection, config)]
     variant_sets = render_all(
         collection, config, mode, manifest, report, executor, on_progress, served
@@ -54,6 +59,10 @@ def build_site(
             report.errors.append(
                 AssetsToolError(manifest.path, f"cannot write ({exc.strerror})", "check the folder")
             )
+    if hugo_sources(collection.site):
+        # Markdown images reach the page through the render hook: their text stays as written
+        by_hook = publish_hugo(collection, variant_sets, config, mode, report)
+        variant_sets = {ref: v for ref, v in variant_sets.items() if ref not in by_hook}
     rewrite_posts(collection, variant_sets, config, mode, report, revert=False)
     if config.strip_location:
         _audit_published(collection.site.root, report)
@@ -69,6 +78,13 @@ def _sweep(collection: Collection, folder: Path) -> None:
     for parent, found in names.items():
         remove_stale_temps(parent, found)
     remove_stale_temps(folder)
+
+
+def _named_in_pages(collection: Collection, manifest: Manifest) -> list[str]:
+    """Return the variants a built page names anywhere, e.g. in the `<source>`s of markup that
+    a generator rendered (Hugo's render hook): they are in use even where no `<img>` names them."""
+    texts = [post.text for post in collection.posts]
+    return [name for name in manifest.entries if any(name in text for text in texts)]
 
 
 def _name_in(folder: Path, path: Path) -> str:
@@ -112,7 +128,7 @@ def load_site_config(root: Path) -> Config:
         return load_config(root)
     sources, base_path = found
     config = Config()
-    if (sources / JEKYLL_CONFIG).is_file():
+    if any((sources / name).is_file() for name in (JEKYLL_CONFIG, TOML_NAME)):
         # the sources' post globs and excludes name source files, not built pages
         config = load_config(sources).replace(posts=(), exclude=())
     # without the baseurl a project site's variant URLs would miss it
@@ -123,8 +139,11 @@ def _built_from(root: Path) -> tuple[Path, str] | None:
     """Return the Jekyll sources a built site came from, and the base path its folder names.
 
     `jekyll build` writes `_site/` next to `_config.yml`; the Chirpy deploy workflow writes
-    `_site/<base path>/`, a folder named after the path it is served under.
+    `_site/<base path>/`, a folder named after the path it is served under. `hugo` writes
+    `public/` next to its config, served under the path of its `baseURL`.
     """
+    if root.name == "public" and hugo_sources(sources := open_site(root.parent, Config())):
+        return root.parent, sources.baseurl.strip("/")
     if root.name == "_site":
         return root.parent, ""
     if root.parent.name == "_site":
@@ -136,10 +155,16 @@ def check_posts(root: Path, config: Config | None = None) -> list[str]:
     """Return one `path: reason` line per thing a build of `root` would still change."""
     config = config or load_site_config(root)
     report = build_site(root, config, BuildMode(check=True))
-    variants = (root / config.output_dir).resolve()
+    site = open_site(root, config)
+    variants = variants_dir(site, config.output_dir).resolve()
     fix = f"run `assets-tool build {root}`"
     lines = [f"{p}: post not rewritten; {fix}" for p in report.posts_changed]
     for path in report.files_written:
-        missing = path.resolve().is_relative_to(variants)
-        lines.append(f"{path}: {'variant missing' if missing else 'location data'}; {fix}")
+        if path.resolve().is_relative_to(variants):
+            what = "variant missing"
+        elif path.suffix in (".json", ".html"):  # Hugo's render hook data, or the hook
+            what = "Hugo image data stale" if path == site.root / DATA_FILE else "render hook stale"
+        else:
+            what = "location data"
+        lines.append(f"{path}: {what}; {fix}")
     return lines + report.location_left + [error.message for error in report.errors]

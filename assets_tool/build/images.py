@@ -30,7 +30,7 @@ from ..render import (
     worker_init,
 )
 from ..report import BuildMode, BuildReport
-from ..scan import Collection, Resolved, rewritable, variant_prefix
+from ..scan import Collection, Resolved, rewritable, variant_prefix, variants_dir
 from .manifest import Manifest
 
 NO_PLAN = Plan(ImageInfo("", 0, 0, False, False, False), ())
@@ -71,7 +71,7 @@ def render_all(
     """
     settings = EncodeSettings.from_config(config)
     run = _Publisher(
-        folder=collection.site.root / config.output_dir,
+        folder=variants_dir(collection.site, config.output_dir),
         prefix=functools.partial(variant_prefix, collection.site, config.output_dir),
         manifest=manifest,
         mode=mode,

@@ -5,7 +5,9 @@ Works on text and the site folder only: it reads posts and `_config.yml`, and tu
 nothing of pixels, encoders, metadata or markup generation; `build` hands what it finds to
 the other stages.
 
-Modules: `site` (site layouts, published URLs, safe resolution), `post` (one page's
+Modules: `site` (which generator, which pages; the common part of the layouts), `layout`
+(the Site record, walking folders), `jekyll`, `hugo`, `eleventy` (what each generator
+publishes, and where), `resolve` (a src to a file and a published URL, safely), `post` (one page's
 references, front matter and skip rules), `html` and `markdown` (the two syntaxes),
 `regions` (code and comments to leave alone), `collection` (every page of a site, resolved).
 """
@@ -13,18 +15,32 @@ references, front matter and skip rules), `html` and `markdown` (the two syntaxe
 from __future__ import annotations
 
 from .collection import VARIANT_NOTE, Collection, Post, Resolved, collect, rewritable
+from .hugo import RENDER_HOOK
+from .layout import Site
 from .post import encode_original
-from .site import page_relative, source_hint, variant_prefix
+from .site import (
+    open_site,
+    page_relative,
+    published_folder,
+    source_hint,
+    variant_prefix,
+    variants_dir,
+)
 
 __all__ = [
+    "RENDER_HOOK",
     "VARIANT_NOTE",
     "Collection",
     "Post",
     "Resolved",
+    "Site",
     "collect",
     "encode_original",
+    "open_site",
     "page_relative",
+    "published_folder",
     "rewritable",
     "source_hint",
     "variant_prefix",
+    "variants_dir",
 ]

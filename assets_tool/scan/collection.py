@@ -10,7 +10,7 @@ from ..config import Config
 from ..errors import AssetsToolError
 from ..models import ImageRef, RefKind, Source
 from .post import ScannedPost, scan_text
-from .site import Site, find_posts, open_site, resolve
+from .site import Site, find_posts, no_layout_error, open_site, resolve, variants_dir
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mkdn"}
 # how render names a variant: {stem}-{width}-{hash}.{ext}
@@ -60,8 +60,11 @@ def collect(root: Path, config: Config) -> Collection:
     """Scan the site's posts and resolve each reference; errors are collected, not raised."""
     site = open_site(root, config)
     collection = Collection(site)
-    variants = (site.root / config.output_dir).resolve()
-    for path in find_posts(site, config, collection.errors):
+    variants = variants_dir(site, config.output_dir).resolve()
+    paths = find_posts(site, config, collection.errors)
+    if not paths and not site.generator and not config.posts:
+        raise no_layout_error(site)
+    for path in paths:
         try:
             post = read_post(path, site.url)
         except AssetsToolError as error:

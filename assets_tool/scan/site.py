@@ -1,64 +1,90 @@
-"""The site: where its posts are, what its _config.yml says, and where an image src points.
+"""The site: which generator made it, what its config says, and which pages it publishes.
 
-Resolution is the safety boundary of the tool: every src is turned into a real file inside
-the site folder or refused, so nothing outside the site is ever read, stripped or published.
+The common part of the layouts: generator detection happens here, in one place; what each
+generator does differently lives in `jekyll`, `hugo` and `eleventy`, and resolving a src to
+a file in `resolve`.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from fnmatch import fnmatch
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from ..config import JEKYLL_CONFIG, Config, read_jekyll_config
-from ..errors import AssetsToolError, ConfigError, ResolveError
-from ..models import ImageRef, Source
-from .html import SOURCE_ATTR
-from .post import expand_liquid, same_site
+from ..errors import AssetsToolError, ConfigError
+from .eleventy import PAGE_SUFFIXES, eleventy_config_path, eleventy_input
+from .hugo import hugo_config_path, hugo_settings
+from .jekyll import jekyll_pages, rendered_collections
+from .layout import POST_SUFFIXES, Site, excluded, walk
+from .resolve import page_relative, published_folder, resolve, source_hint, variant_prefix
 
-SKIPPED_DIRS = ("_site", ".git", "node_modules", "vendor", ".jekyll-cache", "_includes", "_layouts")
-POST_SUFFIXES = (".md", ".markdown", ".html")
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_OUTSIDE_FIX = "keep images inside the site folder"
-
-
-@dataclass(frozen=True)
-class Site:
-    """A site folder and what its configuration says about URLs and layout."""
-
-    root: Path  # resolved absolute root
-    built: bool  # True for an already built site (no _config.yml, has .html files) e.g. _site/
-    url: str  # site url (from config/_config.yml), "" when unknown
-    baseurl: str  # "" or "/blog"
-    theme: str | None  # "chirpy" for a Chirpy site (theme, remote_theme or Gemfile)
-    exclude: tuple[str, ...]  # the site's own `exclude:` globs from _config.yml
-    collections: tuple[str, ...] = ()  # names of `collections:` in _config.yml (folders _<name>/)
+LAYOUTS_LOOKED_FOR = (
+    "a Jekyll site (_config.yml or _posts/), a Hugo site (hugo.toml|yaml|json, or config.* "
+    "with baseURL, and content/), an Eleventy site (.eleventy.js or eleventy.config.*), "
+    "or built HTML pages (.html files, e.g. _site/ or public/)"
+)
 
 
 def open_site(root: Path, config: Config) -> Site:
-    """Open the site at `root`, reading its _config.yml when it has one."""
+    """Open the site at `root`, telling its generator and reading its configuration."""
     if not root.is_dir():
         raise ConfigError(root, "site folder not found", "pass the folder that holds the site")
     root = root.resolve()
     jekyll_path = root / JEKYLL_CONFIG
     jekyll = read_jekyll_config(jekyll_path) if jekyll_path.is_file() else {}
-    built = not jekyll_path.is_file() and _has_html(root)
-    url = (config.url or _text(jekyll.get("url"))).rstrip("/")
-    baseurl = (config.baseurl or _text(jekyll.get("baseurl"))).strip("/")
+    generator, built = detect(root)
+    url, baseurl = _text(jekyll.get("url")), _text(jekyll.get("baseurl"))
+    content = static = theme = ""
+    if generator == "hugo" and not built:
+        hugo = hugo_settings(hugo_config_path(root) or root)
+        url, baseurl = _split_base(hugo["baseurl"])
+        content, static, theme = hugo["content"], hugo["static"], hugo["theme"]
+    elif generator == "eleventy" and not built:
+        content = eleventy_input(root, eleventy_config_path(root))
+    url = (config.url or url).rstrip("/")
+    baseurl = (config.baseurl or baseurl).strip("/")
     return Site(
         root=root,
         built=built,
         url=url,
         baseurl="/" + baseurl if baseurl else "",
-        theme=_theme(root, jekyll),
+        theme=_theme(root, jekyll) or theme or None,
         exclude=_strings(jekyll.get("exclude")),
-        collections=_collections(jekyll.get("collections")),
+        collections=rendered_collections(jekyll.get("collections")),
+        generator=generator,
+        content_dir=content,
+        static_dir=static,
+        include=_strings(jekyll.get("include")),
     )
+
+
+def detect(root: Path) -> tuple[str, bool]:
+    """Tell which generator a folder belongs to, and whether it is already built."""
+    if hugo_config_path(root) is not None:
+        return "hugo", False
+    if eleventy_config_path(root) is not None:
+        return "eleventy", False
+    if (root / JEKYLL_CONFIG).is_file() or (root / "_posts").is_dir():
+        return "jekyll", False
+    if not _has_html(root):
+        return "", False
+    parent = root.parent
+    if root.name == "public" and hugo_config_path(parent) is not None:
+        return "hugo", True
+    if eleventy_config_path(parent) is not None:
+        return "eleventy", True
+    if (parent / JEKYLL_CONFIG).is_file() or (parent.parent / JEKYLL_CONFIG).is_file():
+        return "jekyll", True
+    return "html", True
+
+
+def _split_base(base_url: str) -> tuple[str, str]:
+    """Split Hugo's baseURL into the site URL and its path (the base every URL carries)."""
+    parts = urlsplit(base_url)
+    if parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}", parts.path
+    return "", parts.path if base_url.startswith("/") else ""
 
 
 def _text(value: Any) -> str:
@@ -73,14 +99,8 @@ def _strings(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def _collections(value: Any) -> tuple[str, ...]:
-    if isinstance(value, dict):
-        return tuple(str(name) for name in value)
-    return _strings(value)
-
-
 def _has_html(root: Path) -> bool:
-    return any(_walk(root, SKIPPED_DIRS, suffixes=(".html",)))
+    return any(walk(root, (), suffixes=(".html",)))
 
 
 def _theme(root: Path, jekyll: dict[str, Any]) -> str | None:
@@ -97,47 +117,22 @@ def _theme(root: Path, jekyll: dict[str, Any]) -> str | None:
     return None
 
 
+def variants_dir(site: Site, output_dir: str) -> Path:
+    """Return the folder variants are written to, where the generator publishes them.
+
+    Hugo publishes `static/` at the site root; Eleventy publishes what its input folder
+    passes through; Jekyll and built sites publish the folder as it is.
+    """
+    if site.built:
+        return site.root / output_dir
+    if site.generator == "hugo":
+        return site.root / site.static_dir / output_dir
+    return site.root / site.content_dir / output_dir
+
+
 def _skip_patterns(site: Site, config: Config) -> tuple[str, ...]:
-    return (config.output_dir, *site.exclude, *config.exclude)
-
-
-def _excluded(rel: str, patterns: tuple[str, ...]) -> bool:
-    """Tell whether a root-relative posix path, or a folder above it, is to be skipped."""
-    parts = rel.split("/")
-    if any(part in SKIPPED_DIRS for part in parts):
-        return True
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    for raw in patterns:
-        pattern = raw.strip().strip("/")
-        if pattern and any(fnmatch(prefix, pattern) for prefix in prefixes):
-            return True
-    return False
-
-
-def _walk(
-    root: Path,
-    patterns: tuple[str, ...],
-    suffixes: tuple[str, ...],
-    under: str = "",
-    errors: list[AssetsToolError] | None = None,
-) -> Iterator[str]:
-    """Yield root-relative posix paths of files with `suffixes`, pruning excluded folders."""
-
-    def unlisted(exc: OSError) -> None:  # never skip a folder in silence: report or raise
-        error = ResolveError(exc.filename, f"cannot list ({exc.strerror})", "check permissions")
-        if errors is None:
-            raise error
-        errors.append(error)
-
-    for folder, dirs, files in os.walk(root / under, onerror=unlisted):
-        rel_folder = Path(folder).relative_to(root).as_posix()
-        prefix = "" if rel_folder == "." else rel_folder + "/"
-        dirs[:] = sorted(d for d in dirs if not _excluded(prefix + d, patterns))
-        yield from (
-            prefix + name
-            for name in sorted(files)
-            if name.lower().endswith(suffixes) and not _excluded(prefix + name, patterns)
-        )
+    variants = variants_dir(site, config.output_dir).relative_to(site.root).as_posix()
+    return (variants, *site.exclude, *config.exclude)
 
 
 def find_posts(
@@ -152,164 +147,42 @@ def find_posts(
             for path in site.root.glob(glob)
             if path.is_file()
         }
-        chosen = [rel for rel in matches if not _excluded(rel, patterns)]
+        chosen = [rel for rel in matches if not excluded(rel, patterns)]
     elif site.built:
-        chosen = list(_walk(site.root, patterns, (".html",), errors=errors))
+        chosen = list(walk(site.root, patterns, (".html",), errors=errors))
+    elif site.generator == "hugo":
+        under = site.content_dir
+        chosen = list(walk(site.root, patterns, POST_SUFFIXES, under, errors)) if under else []
+    elif site.generator == "eleventy":
+        patterns = (*patterns, "_site", "_data")
+        chosen = list(walk(site.root, patterns, PAGE_SUFFIXES, site.content_dir, errors))
+    elif site.generator == "jekyll":
+        chosen = jekyll_pages(site, patterns, errors)
     else:
-        chosen = [
-            entry.name
-            for entry in os.scandir(site.root)
-            if entry.is_file()
-            and entry.name.lower().endswith(POST_SUFFIXES)
-            and not _excluded(entry.name, patterns)
-        ]
-        folders = ("_posts", "_drafts", "_tabs", *(f"_{name}" for name in site.collections))
-        for folder in dict.fromkeys(folders):
-            if (site.root / folder).is_dir() and not _excluded(folder, patterns):
-                chosen.extend(
-                    _walk(site.root, patterns, POST_SUFFIXES, under=folder, errors=errors)
-                )
+        chosen = []
     return sorted(site.root / rel for rel in set(chosen))
 
 
-def page_relative(ref: ImageRef) -> bool:
-    """Tell whether a src is relative to its page (or front matter), not to the site root."""
-    src = expand_liquid(ref.src.strip()) or ""
-    return not (src.startswith(("/", "{{", "{%")) or _SCHEME.match(src))
+def no_layout_error(site: Site) -> ConfigError:
+    """Return the error for a folder where no known layout and no `posts` setting found pages."""
+    return ConfigError(
+        site.root,
+        f"no posts or pages found: looked for {LAYOUTS_LOOKED_FOR}",
+        "pass the site's folder, or list the pages to scan in a `posts` setting "
+        '(e.g. posts = ["pages/**/*.md"] in assets-tool.toml; see README, Settings)',
+    )
 
 
-def source_hint(ref: ImageRef) -> str | None:
-    """Return the site-root URL generated markup recorded for its original, if any."""
-    return next((value for name, value in ref.attrs if name == SOURCE_ATTR), None)
-
-
-def variant_prefix(site: Site, output_dir: str, ref: ImageRef) -> str:
-    """Return the URL of the variants folder as `ref`'s page should name it, ending in "/".
-
-    A built page that names an image relative to itself (plain HTML, served under any path)
-    gets relative variant URLs too; every other page gets site-root-absolute ones.
-    """
-    folder = output_dir.strip("/")
-    if site.built and page_relative(ref) and source_hint(ref) is None:
-        rel = os.path.relpath(site.root / folder, ref.post.resolve().parent)
-        return Path(rel).as_posix() + "/"
-    return f"{site.baseurl}/{folder}/"
-
-
-def resolve(site: Site, ref: ImageRef, media_subpath: str | None) -> Source:
-    """Turn a reference's src into a file inside the site, or explain why it cannot."""
-    try:
-        return _resolve(site, ref, media_subpath)
-    except ResolveError:
-        hint = source_hint(ref)
-        if hint is None or not hint.startswith("/"):
-            raise
-        # a built page: the front matter or folder its relative src needs is gone
-        return _find(site, ref, [site.root / part for part in _decoded(hint.lstrip("/"))])
-
-
-def _resolve(site: Site, ref: ImageRef, media_subpath: str | None) -> Source:
-    src = expand_liquid(ref.src.strip(), site.url, site.baseurl)
-    if src is None:
-        raise _error(
-            ref, f"cannot resolve the Liquid expression in `{ref.src}`", "use a plain path"
-        )
-    src = re.split(r"[?#]", src, maxsplit=1)[0]
-    if not src:
-        raise _error(ref, "empty image path", "write the image's path")
-    url_path = _site_path(site, ref, src)
-    if url_path is None:
-        if media_subpath:
-            url_path = _site_path(site, ref, media_subpath.rstrip("/") + "/" + src)
-        if url_path is None:
-            return _find(site, ref, _relative_candidates(site, ref, src))
-    return _find(site, ref, [site.root / part for part in _decoded(url_path.lstrip("/"))])
-
-
-def _site_path(site: Site, ref: ImageRef, src: str) -> str | None:
-    """Return the root-absolute URL path of `src`, or None when `src` is relative."""
-    if src.startswith("//") or _SCHEME.match(src):
-        if not same_site(src, site.url):
-            raise _error(ref, f"`{src}` is not on this site", "only local images are processed")
-        src = urlsplit(src).path or "/"
-    if not src.startswith("/"):
-        return None
-    if site.baseurl and (src == site.baseurl or src.startswith(site.baseurl + "/")):
-        src = src[len(site.baseurl) :]
-    return src
-
-
-def _decoded(path: str) -> list[str]:
-    """Return the percent-decoded path, then the raw one (some files have a literal %20)."""
-    return list(dict.fromkeys([unquote(path), path]))
-
-
-def _relative_candidates(site: Site, ref: ImageRef, src: str) -> list[Path]:
-    # A built page's relative src is relative to its own folder; a Jekyll source's permalink
-    # is unknown, so the site root is tried first, then the post's folder.
-    post_dir = ref.post.resolve().parent
-    bases = [post_dir] if site.built else [site.root, post_dir]
-    return [base / part for base in bases for part in _decoded(src)]
-
-
-def _find(site: Site, ref: ImageRef, candidates: list[Path]) -> Source:
-    outside: Path | None = None
-    for candidate in candidates:
-        try:
-            real = candidate.resolve()
-            inside = real.is_relative_to(site.root)
-            if inside and real.is_dir():
-                raise _error(ref, f"`{ref.src}` is a folder, not an image", "name the image file")
-            if not inside:
-                outside = outside or candidate
-            elif real.is_file():
-                return Source(path=real, url=_url(site, candidate, real))
-        except (OSError, ValueError) as exc:
-            raise _error(ref, f"cannot read `{ref.src}` ({exc})", "check the path") from exc
-    if outside is not None:
-        raise _error(
-            ref,
-            f"`{ref.src}` resolves outside the site ({os.path.normpath(outside)})",
-            _OUTSIDE_FIX,
-        )
-    tried = ", ".join(str(c) for c in dict.fromkeys(candidates))
-    hint = "check the path; file names are case-sensitive"
-    first = ref.src.strip().lstrip("/").split("/", 1)[0]
-    if ref.src.strip().startswith("/") and not site.baseurl and first == site.root.name:
-        hint += f" (if the site is served under /{first}, set `baseurl: /{first}`)"
-    for candidate in candidates:
-        match = _case_insensitive(site.root, candidate)
-        if match is not None:
-            hint += f" (did you mean `/{match}`?)"
-            break
-    raise _error(ref, f"image not found: `{ref.src}` (looked for {tried})", hint)
-
-
-def _url(site: Site, candidate: Path, real: Path) -> str:
-    """Return the URL path of a file as the post names it (symlinks inside the site kept)."""
-    lexical = Path(os.path.normpath(candidate))
-    chosen = lexical if lexical.is_relative_to(site.root) else real
-    return "/" + chosen.relative_to(site.root).as_posix()
-
-
-def _case_insensitive(root: Path, candidate: Path) -> str | None:
-    """Find the file a path names when letter case is ignored (as macOS/Windows would)."""
-    try:
-        rel = Path(os.path.normpath(candidate)).relative_to(root)
-    except ValueError:
-        return None
-    current = root
-    for part in rel.parts:
-        try:
-            names = {entry.name.casefold(): entry.name for entry in os.scandir(current)}
-        except OSError:
-            return None
-        name = names.get(part.casefold())
-        if name is None:
-            return None
-        current = current / name
-    return PurePosixPath(*current.relative_to(root).parts).as_posix() if current.is_file() else None
-
-
-def _error(ref: ImageRef, what: str, fix: str) -> ResolveError:
-    return ResolveError(ref.post, what, fix, line=ref.line)
+__all__ = [
+    "Site",
+    "detect",
+    "find_posts",
+    "no_layout_error",
+    "open_site",
+    "page_relative",
+    "published_folder",
+    "resolve",
+    "source_hint",
+    "variant_prefix",
+    "variants_dir",
+]

@@ -100,21 +100,34 @@ def test_built_site_detected(tmp_path: Path) -> None:
 
 
 def test_find_posts_jekyll_layout(tmp_path: Path) -> None:
+    """What Jekyll renders: posts, drafts, output collections, included and front-mattered pages."""
     root = tmp_path
     touch(
         root / "_config.yml",
-        "exclude: [docs/, '*.bak.md']\ncollections:\n  recipes:\n    output: true\n",
+        "exclude: [docs/, '*.bak.md']\ninclude: [_pages]\ncollections:\n"
+        "  recipes:\n    output: true\n  tabs:\n    output: true\n  notes:\n    output: false\n",
     )
-    wanted = [
-        "_posts/2025/2025-01-06-a.md",
-        "_posts/2025-01-07-b.markdown",
-        "_drafts/draft.md",
-        "_tabs/about.md",
-        "_recipes/soup.md",
-        "index.html",
-        "about.md",
-    ]
+    page = "---\ntitle: t\n---\n"
+    wanted = {
+        "_posts/2025/2025-01-06-a.md": "x",  # a post needs no front matter
+        "_posts/2025-01-07-b.markdown": "x",
+        "blog/_posts/2025-01-08-c.md": "x",  # _posts in a category folder
+        "_drafts/draft.md": "x",
+        "_tabs/about.md": page,
+        "_recipes/soup.md": page,
+        "_pages/contact.md": page,  # named by include:
+        "index.html": "<p>",  # HTML is published with or without front matter
+        "about.md": page,
+        "assets/page.md": page,  # any folder
+    }
     unwanted = [
+        "README.md",  # no front matter: copied as it is, never rendered
+        "assets/notes.md",
+        "_recipes/plain.md",  # a collection file without front matter is a static file
+        "_notes/n.md",  # a collection without output: true
+        "_hidden/h.md",
+        ".github/x.md",
+        "#scratch.md",
         "_site/index.html",
         "node_modules/pkg/readme.md",
         "vendor/bundle/gem.md",
@@ -126,13 +139,17 @@ def test_find_posts_jekyll_layout(tmp_path: Path) -> None:
         "docs/guide.md",
         "old.bak.md",
         "_posts/notes.txt",
-        "assets/page.md",
         "_data/x.md",
         "_posts/node_modules/y.md",
+        "Gemfile",
     ]
-    for rel in wanted + unwanted:
-        touch(root / rel)
+    for rel, text in wanted.items():
+        touch(root / rel, text)
+    for rel in unwanted:
+        touch(root / rel, page if rel != "README.md" and not rel.endswith("notes.md") else "x")
+    touch(root / "_recipes/plain.md", "x")
     site = open_site(root, Config())
+    assert site.generator == "jekyll" and not site.built
     found = [p.relative_to(root).as_posix() for p in find_posts(site, Config())]
     assert found == sorted(wanted, key=lambda rel: Path(rel).parts)
 

@@ -1,0 +1,120 @@
+"""What every site layout shares: the Site record and walking its folders with exclusions."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from pathlib import Path
+
+from ..errors import AssetsToolError, ResolveError
+
+SKIPPED_DIRS = (
+    "_site",
+    ".git",
+    "node_modules",
+    "vendor",
+    ".jekyll-cache",
+    ".sass-cache",
+    "_includes",
+    "_layouts",
+)
+POST_SUFFIXES = (".md", ".markdown", ".html")
+GENERATORS = ("jekyll", "hugo", "eleventy", "html")
+
+
+@dataclass(frozen=True)
+class Site:
+    """A site folder and what its configuration says about URLs and layout."""
+
+    root: Path  # resolved absolute root
+    built: bool  # True for an already built site (no _config.yml, has .html files) e.g. _site/
+    url: str  # site url (from config/_config.yml), "" when unknown
+    baseurl: str  # "" or "/blog"
+    theme: str | None  # "chirpy" for a Chirpy site (theme, remote_theme or Gemfile)
+    exclude: tuple[str, ...]  # the site's own `exclude:` globs from _config.yml
+    collections: tuple[str, ...] = ()  # Jekyll collections rendered to pages (`output: true`)
+    # "jekyll", "hugo", "eleventy" or "html" (a folder of pages published as they are);
+    # "" when no known layout was found. A built folder names the generator that made it
+    # where that can be told, else "html".
+    generator: str = "jekyll"
+    # where pages and their files live, relative to root: Hugo's content and static folders,
+    # Eleventy's input folder ("" for the root itself)
+    content_dir: str = ""
+    static_dir: str = ""
+    include: tuple[str, ...] = ()  # Jekyll `include:`: `_`/`.` names that are rendered anyway
+
+    @property
+    def sources(self) -> bool:
+        """Tell whether the folder holds a generator's sources (not pages served as they are)."""
+        return not self.built and self.generator in ("jekyll", "hugo", "eleventy")
+
+
+def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
+    """Tell whether a root-relative posix path, or a folder above it, is to be skipped."""
+    parts = rel.split("/")
+    if any(part in SKIPPED_DIRS for part in parts):
+        return True
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for raw in patterns:
+        pattern = raw.strip().strip("/")
+        if pattern and any(fnmatch(prefix, pattern) for prefix in prefixes):
+            return True
+    return False
+
+
+def walk(
+    root: Path,
+    patterns: tuple[str, ...],
+    suffixes: tuple[str, ...],
+    under: str = "",
+    errors: list[AssetsToolError] | None = None,
+    skip: Callable[[str], bool] | None = None,
+) -> Iterator[str]:
+    """Yield root-relative posix paths of files with `suffixes`, pruning excluded folders.
+
+    `skip`, when given, also drops a root-relative folder or file the layout does not publish.
+    """
+
+    def dropped(rel: str) -> bool:
+        return excluded(rel, patterns) or (skip is not None and skip(rel))
+
+    def unlisted(exc: OSError) -> None:  # never skip a folder in silence: report or raise
+        error = ResolveError(exc.filename, f"cannot list ({exc.strerror})", "check permissions")
+        if errors is None:
+            raise error
+        errors.append(error)
+
+    for folder, dirs, files in os.walk(root / under, onerror=unlisted):
+        rel_folder = Path(folder).relative_to(root).as_posix()
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        dirs[:] = sorted(d for d in dirs if not dropped(prefix + d))
+        yield from (
+            prefix + name
+            for name in sorted(files)
+            if name.lower().endswith(suffixes) and not dropped(prefix + name)
+        )
+
+
+def has_front_matter(path: Path) -> bool:
+    """Tell whether a file starts with a `---` front matter line (what makes it a page)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError:
+        return True  # let the read report the problem instead of hiding the file
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(b"---")
+
+
+def join_url(folder: str, src: str) -> str:
+    """Resolve a relative `src` against a page's folder URL (ending in "/"), as a browser does."""
+    parts: list[str] = [p for p in folder.split("/") if p]
+    for part in src.split("/"):
+        if part == "..":
+            if parts:
+                parts.pop()
+        elif part not in ("", "."):
+            parts.append(part)
+    tail = "/" if src.endswith(("/", "/.", "/..")) else ""
+    return "/" + "/".join(parts) + tail
