@@ -25,8 +25,8 @@ class Config:
     """Every option, with the default a user gets when they set nothing."""
 
     # glob patterns (relative to the site root) of the posts and pages to scan; empty means the
-    # Jekyll layout: _posts, _drafts, _tabs, collections, top-level *.md/*.html, or every
-    # *.html of an already built site
+    # pages the site's generator publishes (Jekyll, Hugo, Eleventy), or every *.html of an
+    # already built site
     posts: tuple[str, ...] = ()
     # extra glob patterns to skip, on top of _site, .git, node_modules, vendor, .jekyll-cache
     # and the site's own `exclude:`

@@ -21,7 +21,6 @@ from .post import encode_original
 from .site import (
     open_site,
     page_relative,
-    published_folder,
     source_hint,
     variant_prefix,
     variants_dir,
@@ -38,7 +37,6 @@ __all__ = [
     "encode_original",
     "open_site",
     "page_relative",
-    "published_folder",
     "rewritable",
     "source_hint",
     "variant_prefix",

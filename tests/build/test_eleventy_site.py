@@ -123,5 +123,7 @@ def test_eleventy_pages_serve_variants_with_the_untouched_boxes(
         assert [i["box"] for i in ours.images] == [i["box"] for i in plain.images], path
         for image in ours.images:
             assert image["parent"] == "picture", (path, ours.html)
-            assert "/assets/img/variants/" in image["current"] and image["current"].endswith(".avif")
+            assert "/assets/img/variants/" in image["current"] and image["current"].endswith(
+                ".avif"
+            )
         assert ours.failed == [], (path, ours.failed)

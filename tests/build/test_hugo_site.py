@@ -6,6 +6,7 @@ hook and its data file.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -176,3 +177,21 @@ def test_second_build_changes_nothing_and_revert_restores(hugo_sites: dict[str, 
     assert {r: d for r, d in kept.items() if r not in originals} == {
         r: d for r, d in before.items() if r not in originals
     }
+
+
+@pytest.mark.parametrize("where", ["layouts", "themes/plain/layouts"])
+def test_an_existing_render_hook_is_kept_and_named(tmp_path: Path, where: str) -> None:
+    site = write_hugo_site(tmp_path / "site", make_photo(640, 480, seed=1), make_photo(seed=2))
+    config = site / "hugo.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'theme = "plain"\n', encoding="utf-8")
+    own = site / where / "_default/_markup/render-image.html"
+    own.parent.mkdir(parents=True)
+    own.write_text('<img src="{{ .Destination }}" class="mine">\n', encoding="utf-8")
+    result = run_cli("build", site, "--widths", "480")
+    assert result.returncode == 0, result.stderr
+    assert own.read_text(encoding="utf-8") == '<img src="{{ .Destination }}" class="mine">\n'
+    assert not (site / "layouts/_default/_markup/render-image.html").exists() or where == "layouts"
+    assert f"{own}: the site has its own image render hook" in result.stderr
+    data = json.loads((site / "data/assets_tool/images.json").read_text(encoding="utf-8"))
+    assert set(data["site"]) == {"/images/hill.jpg"}
+    assert set(data["pages"]["posts/trip/index.md"]) == {"lake.jpg"}
