@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from assets_tool.build import load_site_config
 from examples.photogen import make_photo
 from tests.build.browser import PageView, serve, view_pages
 from tests.helpers import run_cli, tree_digest
@@ -195,3 +196,18 @@ def test_an_existing_render_hook_is_kept_and_named(tmp_path: Path, where: str) -
     data = json.loads((site / "data/assets_tool/images.json").read_text(encoding="utf-8"))
     assert set(data["site"]) == {"/images/hill.jpg"}
     assert set(data["pages"]["posts/trip/index.md"]) == {"lake.jpg"}
+
+
+def test_public_takes_the_base_path_of_base_url(tmp_path: Path) -> None:
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://me.example.org/blog/"\n')
+    (tmp_path / "assets-tool.toml").write_text("widths = [480]\n")
+    page = tmp_path / "public/posts/a/index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<p><img src="/blog/images/a.jpg" alt="a"></p>\n', encoding="utf-8")
+    (tmp_path / "public/images").mkdir()
+    (tmp_path / "public/images/a.jpg").write_bytes(make_photo(640, 480, seed=3))
+    config = load_site_config(tmp_path / "public")
+    assert (config.baseurl, config.widths) == ("blog", (480,))
+    result = run_cli("build", tmp_path / "public")
+    assert result.returncode == 0, result.stderr
+    assert 'src="/blog/assets/img/variants/a-480-' in page.read_text(encoding="utf-8")
