@@ -21,7 +21,6 @@ SKIPPED_DIRS = (
     "_layouts",
 )
 POST_SUFFIXES = (".md", ".markdown", ".html")
-GENERATORS = ("jekyll", "hugo", "eleventy", "html")
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Site:
     """A site folder and what its configuration says about URLs and layout."""
 
     root: Path  # resolved absolute root
-    built: bool  # True for an already built site (no _config.yml, has .html files) e.g. _site/
+    built: bool  # True for an already built site (no generator config, has .html files) e.g. _site/
     url: str  # site url (from config/_config.yml), "" when unknown
     baseurl: str  # "" or "/blog"
     theme: str | None  # "chirpy" for a Chirpy site (theme, remote_theme or Gemfile)
@@ -44,11 +43,6 @@ class Site:
     content_dir: str = ""
     static_dir: str = ""
     include: tuple[str, ...] = ()  # Jekyll `include:`: `_`/`.` names that are rendered anyway
-
-    @property
-    def sources(self) -> bool:
-        """Tell whether the folder holds a generator's sources (not pages served as they are)."""
-        return not self.built and self.generator in ("jekyll", "hugo", "eleventy")
 
 
 def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
