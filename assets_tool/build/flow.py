@@ -47,6 +47,7 @@ def build_site(
         collection, config, mode, manifest, report, executor, on_progress, served
     )
     _prune(manifest, folder, mode, report)
+    report.variants_bytes += _recorded_bytes(manifest, folder, report)
     if mode.writes:
         try:
             manifest.save()
@@ -88,6 +89,12 @@ def _prune(manifest: Manifest, folder: Path, mode: BuildMode, report: BuildRepor
         report.errors.append(
             AssetsToolError(folder, f"cannot remove an old variant ({exc})", "check the folder")
         )
+
+
+def _recorded_bytes(manifest: Manifest, folder: Path, report: BuildReport) -> int:
+    """Return the bytes of the variants the manifest records, less those the run removes."""
+    removed = {path.name for path in report.files_removed if path.parent == folder}
+    return sum(size or 0 for name, size in manifest.entries.items() if name not in removed)
 
 
 def _audit_published(root: Path, report: BuildReport) -> None:
