@@ -38,6 +38,7 @@ class BuildReport:
     errors: list[AssetsToolError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # references left alone, with the reason
     notes: list[str] = field(default_factory=list)  # images left as they are (animated, ...)
+    warnings: list[str] = field(default_factory=list)  # problems that did not stop the run
     posts_changed: list[Path] = field(default_factory=list)
     files_written: list[Path] = field(default_factory=list)  # variants and stripped originals
     files_removed: list[Path] = field(default_factory=list)  # variants no reference needs now
@@ -83,6 +84,7 @@ class BuildReport:
             "files_removed": [str(p) for p in self.files_removed],
             "skipped": self.skipped,
             "notes": self.notes,
+            "warnings": self.warnings,
             "location_left": self.location_left,
             "errors": [e.message for e in self.errors],
         }

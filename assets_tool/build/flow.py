@@ -18,6 +18,8 @@ from ..scan import VARIANT_NOTE, Collection, collect
 from .images import Progress, render_all
 from .manifest import Manifest, load_manifest, remove_stale_temps
 from .posts import SERVED_MIMES, markup_style, rewrite_posts
+from .relocate import folder_name, remove_old_folders
+from .revert import revert_site
 
 
 def build_site(
@@ -34,12 +36,12 @@ def build_site(
         f"{r.post}:{r.line}: {r.src}: {r.skip.value}" for r in collection.skipped if r.skip
     ] + [f"{i.ref.post}:{i.ref.line}: {i.ref.src}: {VARIANT_NOTE}" for i in collection.variant_refs]
     if mode.revert:
-        rewrite_posts(collection, {}, config, mode, report, revert=True)
+        revert_site(collection, config, mode, report)
         return report
     folder = collection.site.root / config.output_dir
     if mode.writes:
         _sweep(collection, folder)
-    manifest = load_manifest(folder)
+    manifest = load_manifest(folder, folder_name(collection.site.root, config.output_dir))
     # a variant a post names directly must outlive the photo it was made from
     manifest.use([_name_in(folder, item.source.path) for item in collection.variant_refs])
     served = SERVED_MIMES[markup_style(collection, config)]
@@ -47,6 +49,10 @@ def build_site(
         collection, config, mode, manifest, report, executor, on_progress, served
     )
     _prune(manifest, folder, mode, report)
+    if not report.errors:  # a reference an error hid may still use the old folder's variants
+        keep = {path.resolve() for path in collection.by_source()}
+        keep |= {item.source.path.resolve() for item in collection.variant_refs}
+        remove_old_folders(collection.site.root, manifest.folder, keep, mode, report)
     report.variants_bytes += _recorded_bytes(manifest, folder, report)
     if mode.writes:
         try:
