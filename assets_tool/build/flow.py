@@ -13,13 +13,16 @@ from ..config import JEKYLL_CONFIG, TOML_NAME, Config
 from ..config import load as load_config
 from ..errors import AssetsToolError
 from ..privacy import audit_paths
-from ..report import BuildMode, BuildReport
-from ..scan import VARIANT_NOTE, Collection, collect
+from ..report import BuildMode, BuildReport, human_bytes
+from ..scan import VARIANT_NOTE, Collection, collect, published_bytes
 from .images import Progress, render_all
 from .manifest import Manifest, load_manifest, remove_stale_temps
 from .posts import SERVED_MIMES, markup_style, rewrite_posts
 from .relocate import folder_name, remove_old_folders
 from .revert import revert_site
+
+# GitHub Pages refuses sites over 1 GB; warn while there is still room to act
+PAGES_WARN_BYTES = 900_000_000
 
 
 def build_site(
@@ -53,6 +56,7 @@ def build_site(
         keep = {path.resolve() for path in collection.by_source()}
         keep |= {item.source.path.resolve() for item in collection.variant_refs}
         remove_old_folders(collection.site.root, manifest.folder, keep, mode, report)
+    pending = report.variants_bytes  # estimates of variants a run that writes nothing skipped
     report.variants_bytes += _recorded_bytes(manifest, folder, report)
     if mode.writes:
         try:
@@ -64,6 +68,7 @@ def build_site(
     rewrite_posts(collection, variant_sets, config, mode, report, revert=False)
     if config.strip_location:
         _audit_published(collection.site.root, report)
+    _warn_if_large(collection, pending, report)
     return report
 
 
@@ -101,6 +106,17 @@ def _recorded_bytes(manifest: Manifest, folder: Path, report: BuildReport) -> in
     """Return the bytes of the variants the manifest records, less those the run removes."""
     removed = {path.name for path in report.files_removed if path.parent == folder}
     return sum(size or 0 for name, size in manifest.entries.items() if name not in removed)
+
+
+def _warn_if_large(collection: Collection, pending: int, report: BuildReport) -> None:
+    """Warn when the published site nears the 1 GB GitHub Pages allows (variants count too)."""
+    size = published_bytes(collection.site) + pending
+    if size > PAGES_WARN_BYTES:
+        report.warnings.append(
+            f"{collection.site.root}: the published site is {human_bytes(size)}, near the 1 GB "
+            "GitHub Pages allows a site; publish fewer widths (`widths`) or formats, or host "
+            "the photos elsewhere"
+        )
 
 
 def _audit_published(root: Path, report: BuildReport) -> None:
