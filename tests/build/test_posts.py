@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
 from playwright.sync_api import sync_playwright
 
+from assets_tool.build import BuildMode, build_site, load_site_config, posts
+from assets_tool.models import ImageRef
 from tests.helpers import elements, run_cli
 
 POST = "_posts/2025-01-06-ces-2025-keynote-1.md"
@@ -95,3 +99,27 @@ def test_one_failing_reference_is_an_error_line_and_the_rest_is_rewritten(
     for name, value in FRAMEWORK_ATTRS.items():
         assert seen[name] == value
     assert (site / POST).read_text(encoding="utf-8") != written[site / POST]
+
+
+def test_an_unexpected_exception_in_one_references_markup_is_one_error_line(
+    example_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = posts.build_picture
+
+    def fails_for_photo_2(ref: ImageRef, *args: Any, **kwargs: Any) -> Any:
+        if ref.src.endswith("/2.jpg"):
+            raise RuntimeError("markup bug")
+        return real(ref, *args, **kwargs)
+
+    monkeypatch.setattr(posts, "build_picture", fails_for_photo_2)
+    mode = BuildMode(dry_run=True)
+    report = build_site(example_site, load_site_config(example_site), mode)
+    post = example_site / POST
+    line = 1 + post.read_text(encoding="utf-8").split(f"/{PHOTOS}/2.jpg")[0].count("\n")
+    assert [e.message.split(";")[0] for e in report.errors] == [
+        f"{post}:{line}: cannot rewrite /{PHOTOS}/2.jpg (RuntimeError: markup bug)"
+    ]
+    assert report.posts_changed == [post]
+    (diff,) = report.diffs
+    removed = [row for row in diff.splitlines() if row.startswith("-<center>")]
+    assert len(removed) == 6 and not any("/2.jpg" in row for row in removed)
