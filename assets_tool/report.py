@@ -32,9 +32,13 @@ class BuildReport:
     bytes_before: int = 0  # bytes of the referenced originals
     bytes_after: int = 0  # bytes a reader downloads instead: best format at the shown width
     locations_removed: int = 0  # originals whose location data was (or would be) removed
+    # disk the variants folder's recorded variants use (or would use) once the run is done
+    variants_bytes: int = 0
+    estimated: int = 0  # variants planned but not encoded (dry-run, check): sizes are guesses
     errors: list[AssetsToolError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # references left alone, with the reason
     notes: list[str] = field(default_factory=list)  # images left as they are (animated, ...)
+    warnings: list[str] = field(default_factory=list)  # problems that did not stop the run
     posts_changed: list[Path] = field(default_factory=list)
     files_written: list[Path] = field(default_factory=list)  # variants and stripped originals
     files_removed: list[Path] = field(default_factory=list)  # variants no reference needs now
@@ -53,12 +57,13 @@ class BuildReport:
         written, removed, rewritten = (
             ("written", "removed", "rewritten") if done else ("to write", "to remove", "to rewrite")
         )
-        # --check encodes nothing, so what readers would download is not known
-        unknown = mode is not None and mode.check
-        after = " of originals" if unknown else f" -> {human_bytes(self.bytes_after)}"
+        # a run that writes nothing encodes nothing: sizes of variants not yet made are guesses
+        guess = "~" if self.estimated else ""
+        disk = f"{guess}{human_bytes(self.variants_bytes)}"
         return (
             f"{self.images} images, {self.variants_written} variants {written}, "
-            f"{human_bytes(self.bytes_before)}{after}, "
+            f"{human_bytes(self.bytes_before)} -> {guess}{human_bytes(self.bytes_after)}, "
+            f"variants use {disk}{' (estimated: not encoded)' if guess else ''}, "
             f"{self.locations_removed} locations {removed}, {len(self.posts_changed)} posts "
             f"{rewritten}, {len(self.files_removed)} old variants {removed}, "
             f"{len(self.errors)} errors"
@@ -71,12 +76,15 @@ class BuildReport:
             "variants_written": self.variants_written,
             "bytes_before": self.bytes_before,
             "bytes_after": self.bytes_after,
+            "variants_bytes": self.variants_bytes,
+            "estimated_variants": self.estimated,
             "locations_removed": self.locations_removed,
             "posts_changed": [str(p) for p in self.posts_changed],
             "files_written": [str(p) for p in self.files_written],
             "files_removed": [str(p) for p in self.files_removed],
             "skipped": self.skipped,
             "notes": self.notes,
+            "warnings": self.warnings,
             "location_left": self.location_left,
             "errors": [e.message for e in self.errors],
         }

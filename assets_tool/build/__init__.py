@@ -2,8 +2,10 @@
 
 The only package that wires the stages together: `flow` runs them in order, `images` is the
 image half (render in an executor, publish variants, strip originals), `posts` the text half
-(rewrite each post by span), `manifest` the content-addressed record of variants, `listing`
-the `scan` command's report. It knows nothing of the command line or of Git.
+(rewrite each post by span), `revert` the `--revert` run, `manifest` the content-addressed
+record of variants, `relocate` the cleaning of a former `output_dir`, `estimates` the sizes of
+variants a run plans but does not encode, `listing` the `scan` command's report. It knows
+nothing of the command line or of Git.
 """
 
 from __future__ import annotations

@@ -13,12 +13,17 @@ from ..config import JEKYLL_CONFIG, TOML_NAME, Config
 from ..config import load as load_config
 from ..errors import AssetsToolError
 from ..privacy import audit_paths
-from ..report import BuildMode, BuildReport
-from ..scan import VARIANT_NOTE, Collection, collect, open_site, variants_dir
+from ..report import BuildMode, BuildReport, human_bytes
+from ..scan import VARIANT_NOTE, Collection, collect, open_site, published_bytes, variants_dir
 from .hugo import DATA_FILE, hugo_sources, publish_hugo, revert_hugo
 from .images import Progress, render_all
 from .manifest import Manifest, load_manifest, remove_stale_temps
 from .posts import SERVED_MIMES, markup_style, rewrite_posts
+from .relocate import folder_name, remove_old_folders
+from .revert import revert_site
+
+# GitHub Pages refuses sites over 1 GB; warn while there is still room to act
+PAGES_WARN_BYTES = 900_000_000
 
 
 def build_site(
@@ -35,14 +40,14 @@ def build_site(
         f"{r.post}:{r.line}: {r.src}: {r.skip.value}" for r in collection.skipped if r.skip
     ] + [f"{i.ref.post}:{i.ref.line}: {i.ref.src}: {VARIANT_NOTE}" for i in collection.variant_refs]
     if mode.revert:
-        rewrite_posts(collection, {}, config, mode, report, revert=True)
+        revert_site(collection, variants_dir(collection.site, config.output_dir), mode, report)
         if hugo_sources(collection.site):
             revert_hugo(collection.site, mode, report)
         return report
     folder = variants_dir(collection.site, config.output_dir)
     if mode.writes:
         _sweep(collection, folder)
-    manifest = load_manifest(folder)
+    manifest = load_manifest(folder, folder_name(collection.site.root, folder))
     # a variant a post names directly must outlive the photo it was made from
     manifest.use([_name_in(folder, item.source.path) for item in collection.variant_refs])
     if collection.site.built:
@@ -52,6 +57,12 @@ def build_site(
         collection, config, mode, manifest, report, executor, on_progress, served
     )
     _prune(manifest, folder, mode, report)
+    if not report.errors:  # a reference an error hid may still use the old folder's variants
+        keep = {path.resolve() for path in collection.by_source()}
+        keep |= {item.source.path.resolve() for item in collection.variant_refs}
+        remove_old_folders(collection.site.root, manifest.folder, keep, mode, report)
+    pending = report.variants_bytes  # estimates of variants a run that writes nothing skipped
+    report.variants_bytes += _recorded_bytes(manifest, folder, report)
     if mode.writes:
         try:
             manifest.save()
@@ -66,6 +77,7 @@ def build_site(
     rewrite_posts(collection, variant_sets, config, mode, report, revert=False)
     if config.strip_location:
         _audit_published(collection.site.root, report)
+    _warn_if_large(collection, pending, report)
     return report
 
 
@@ -103,6 +115,23 @@ def _prune(manifest: Manifest, folder: Path, mode: BuildMode, report: BuildRepor
     except OSError as exc:
         report.errors.append(
             AssetsToolError(folder, f"cannot remove an old variant ({exc})", "check the folder")
+        )
+
+
+def _recorded_bytes(manifest: Manifest, folder: Path, report: BuildReport) -> int:
+    """Return the bytes of the variants the manifest records, less those the run removes."""
+    removed = {path.name for path in report.files_removed if path.parent == folder}
+    return sum(size or 0 for name, size in manifest.entries.items() if name not in removed)
+
+
+def _warn_if_large(collection: Collection, pending: int, report: BuildReport) -> None:
+    """Warn when the published site nears the 1 GB GitHub Pages allows (variants count too)."""
+    size = published_bytes(collection.site) + pending
+    if size > PAGES_WARN_BYTES:
+        report.warnings.append(
+            f"{collection.site.root}: the published site is {human_bytes(size)}, near the 1 GB "
+            "GitHub Pages allows a site; publish fewer widths (`widths`) or formats, or host "
+            "the photos elsewhere"
         )
 
 

@@ -31,6 +31,7 @@ from ..render import (
 )
 from ..report import BuildMode, BuildReport
 from ..scan import Collection, Resolved, rewritable, variant_prefix, variants_dir
+from .estimates import estimated_variants
 from .manifest import Manifest
 
 NO_PLAN = Plan(ImageInfo("", 0, 0, False, False, False), ())
@@ -47,7 +48,7 @@ class SourceJob:
     info: ImageInfo
     plan: Plan = NO_PLAN  # set once the source is known not to be animated
     widths: dict[ImageRef, tuple[int, ...]] = field(default_factory=dict)  # widths each shows
-    assumed: bool = False  # --check: variants not encoded; assume every planned one is kept
+    assumed: bool = False  # --dry-run, --check: not encoded; every planned variant is assumed kept
 
 
 # called with (images finished so far, images in all) each time one finishes
@@ -99,7 +100,8 @@ def render_all(
             manifest.use(names)
             if manifest.is_done(run.folder, names) or not job.plan.variants:
                 in_flight.append((job, None))
-            elif mode.check:
+            elif not mode.writes:
+                # a run that writes nothing only plans: encoding costs as much as the real build
                 job.assumed = True
                 in_flight.append((job, None))
             else:
@@ -242,7 +244,10 @@ class _Publisher:
         if job.assumed:
             report.variants_written += len(planned)
             report.files_written.extend(self.folder / v.name for v in planned)
-            return tuple(Variant(v.width, v.height, v.mime, v.name, 0) for v in planned)
+            guessed = estimated_variants(job.plan, len(job.data))
+            report.estimated += len(guessed)
+            report.variants_bytes += sum(v.size for v in guessed)
+            return guessed
         if future is None:
             sizes = self.manifest.kept([v.name for v in planned])
             return tuple(

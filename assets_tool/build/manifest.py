@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..atomic import write_atomic
 
@@ -30,6 +31,9 @@ class Manifest:
 
     path: Path
     entries: dict[str, int | None] = field(default_factory=dict)
+    # the folder as set in output_dir (site-relative), so a later run with another output_dir
+    # can tell this manifest, where it lies, from a copy of it (in _site) and clean it up
+    folder: str = ""
     changed: bool = False
     used: set[str] = field(default_factory=set)  # names this run's images need
 
@@ -76,27 +80,44 @@ class Manifest:
         """Write the manifest if anything was recorded."""
         if not self.changed:
             return
-        body = {"version": VERSION, "variants": dict(sorted(self.entries.items()))}
+        body = {
+            "version": VERSION,
+            "folder": self.folder,
+            "variants": dict(sorted(self.entries.items())),
+        }
         write_atomic(self.path, (json.dumps(body, indent=1) + "\n").encode())
         self.changed = False
 
 
-def load_manifest(folder: Path) -> Manifest:
-    """Read the manifest in a variants folder; a missing or unreadable one starts empty."""
+def load_manifest(folder: Path, name: str = "") -> Manifest:
+    """Read the manifest in a variants folder; a missing or unreadable one starts empty.
+
+    `name` is the folder as output_dir names it; a manifest that does not record it yet is
+    marked changed, so the next build that writes records it.
+    """
     path = folder / MANIFEST_NAME
-    try:
-        body = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return Manifest(path)
-    if not isinstance(body, dict) or body.get("version") != VERSION:
-        return Manifest(path)
+    body = read_body(path)
+    if body is None:
+        return Manifest(path, folder=name)
     variants = body.get("variants", {})
     entries = {
         str(k): (v if isinstance(v, int) else None)
         for k, v in variants.items()
         if v is None or isinstance(v, int)
     }
-    return Manifest(path, entries)
+    recorded = body.get("folder")
+    return Manifest(path, entries, changed=recorded != name, folder=name)
+
+
+def read_body(path: Path) -> dict[str, Any] | None:
+    """Return a manifest file's JSON object, or None when it is missing, unreadable or old."""
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(body, dict) or body.get("version") != VERSION:
+        return None
+    return body
 
 
 def _has_size(path: Path, size: int) -> bool:

@@ -51,7 +51,7 @@ def rewrite_posts(
         edits = []
         for item in by_post.get(post.path, []):
             undo = revert or item.ref in as_written
-            edit = markup.edit_for(post, item.ref, undo)
+            edit = _edit_or_error(markup, post, item.ref, undo, report)
             if edit is not None:
                 edits.append(edit)
         new_text = splice(post.text, sorted(edits))
@@ -69,6 +69,30 @@ def rewrite_posts(
         report.posts_changed.append(post.path)
         if mode.dry_run:
             report.diffs.append(_diff(post, new_text))
+
+
+def _edit_or_error(
+    markup: _Markup, post: Post, ref: ImageRef, undo: bool, report: BuildReport
+) -> tuple[int, int, str] | None:
+    """Return a reference's edit; one that fails is an error line and stays as written."""
+    try:
+        return markup.edit_for(post, ref, undo)
+    except AssetsToolError as error:
+        failed = error
+    except Exception as error:  # a bug in one reference's markup must not stop the other posts
+        failed = AssetsToolError(
+            post.path,
+            f"cannot rewrite {ref.src or 'generated markup'} ({type(error).__name__}: {error})",
+            "the reference was left as written; run with --debug and report the traceback",
+            line=ref.line,
+        )
+        failed.__cause__ = error
+    if failed.path != post.path or not failed.line:
+        # name the reference, so the author can find it whatever raised
+        where = AssetsToolError(post.path, f"{ref.src}: {failed.message}", line=ref.line)
+        where.__cause__, failed = failed, where
+    report.errors.append(failed)
+    return None
 
 
 @dataclass(frozen=True)

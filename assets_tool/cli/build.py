@@ -144,7 +144,7 @@ def _print_report(report: BuildReport, mode: BuildMode, as_json: bool) -> None:
             click.echo(f"would remove: {path}")
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
-    for line in report.location_left:
+    for line in report.warnings + report.location_left:
         click.echo(f"warning: {line}", err=True)
     click.echo(report.summary(mode), err=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from ..config import Config
@@ -110,9 +111,13 @@ def target_widths(info: ImageInfo, display_width: int | None, config: Config) ->
 
 
 def slug(stem: str) -> str:
-    """Reduce a file stem to [a-z0-9-], or "img" when nothing is left."""
-    reduced = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-    return reduced or "img"
+    """Reduce a file stem to lower-case letters, digits and "-", or "img" when nothing is left."""
+    # any script's letters are kept (`Brügge1` -> `brügge1`, Korean names stay readable); NFC,
+    # so a name typed on macOS (decomposed) and on Linux gives the same variant names
+    lowered = unicodedata.normalize("NFC", unicodedata.normalize("NFC", stem).lower())
+    # combining marks stay too: Devanagari vowel signs, the dot of a lower-cased "İ"
+    kept = "".join(c if c.isalnum() or unicodedata.category(c)[0] == "M" else "-" for c in lowered)
+    return re.sub("-+", "-", kept).strip("-") or "img"
 
 
 def format_settings(fmt: str, info: ImageInfo, settings: EncodeSettings) -> tuple[object, ...]:

@@ -39,7 +39,9 @@ OWNED = frozenset(
 # characters kept as they are in variant URLs; "," is left out because srcset uses it as a
 # separator, "%" because prefixes and names are raw paths, not already-encoded ones
 URL_SAFE = "/:@!$&'()*+;="
-ATTR_NAME = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*\Z")
+# an attribute name as the HTML tokenizer reads one: anything but whitespace, quotes, ">", "/",
+# "=" and control characters, so Alpine.js `@click.away`, Vue `:src` and `v-bind:` names pass
+ATTR_NAME = re.compile(r"[^\t\n\f\r \"'>/=\x00-\x1f\x7f]+\Z")
 
 
 @dataclass(frozen=True)

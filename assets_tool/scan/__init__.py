@@ -9,7 +9,8 @@ Modules: `site` (which generator, which pages; the common part of the layouts), 
 (the Site record, walking folders), `jekyll`, `hugo`, `eleventy` (what each generator
 publishes, and where), `resolve` (a src to a file and a published URL, safely), `post` (one page's
 references, front matter and skip rules), `html` and `markdown` (the two syntaxes),
-`regions` (code and comments to leave alone), `collection` (every page of a site, resolved).
+`regions` (code and comments to leave alone), `collection` (every page of a site, resolved),
+`published` (what the site publishes).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .collection import VARIANT_NOTE, Collection, Post, Resolved, collect, rewri
 from .hugo import RENDER_HOOK
 from .layout import Site
 from .post import encode_original
+from .published import published_bytes
 from .site import (
     open_site,
     page_relative,
@@ -37,6 +39,7 @@ __all__ = [
     "encode_original",
     "open_site",
     "page_relative",
+    "published_bytes",
     "rewritable",
     "source_hint",
     "variant_prefix",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from .post import ScannedPost, scan_text
 from .site import Site, find_posts, no_layout_error, open_site, resolve, variants_dir
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mkdn"}
-# how render names a variant: {stem}-{width}-{hash}.{ext}
-VARIANT_NAME = re.compile(r"[a-z0-9-]+-\d+-[0-9a-f]{10}\.(?:avif|webp|jpg|png)")
+# how render names a variant: {slug}-{width}-{hash}.{ext}, the slug made of lower-case letters
+# and digits of any script, combining marks and "-" (see _is_slug)
+VARIANT_NAME = re.compile(r"(?P<slug>.+)-\d+-[0-9a-f]{10}\.(?:avif|webp|jpg|png)")
 
 
 @dataclass
@@ -90,7 +92,16 @@ def collect(root: Path, config: Config) -> Collection:
 
 def _is_variant(path: Path, variants: Path) -> bool:
     # by folder and by name: an output_dir set to the photos' own folder keeps them originals
-    return path.parent == variants and VARIANT_NAME.fullmatch(path.name) is not None
+    match = VARIANT_NAME.fullmatch(path.name)
+    return path.parent == variants and match is not None and _is_slug(match.group("slug"))
+
+
+def _is_slug(text: str) -> bool:
+    """Tell whether `text` could be a variant name's slug (what render's `slug` returns)."""
+    return text == unicodedata.normalize("NFC", text) and all(
+        c == "-" or (c.isalnum() and c == c.lower()) or unicodedata.category(c)[0] == "M"
+        for c in text
+    )
 
 
 def read_post(path: Path, site_url: str = "") -> Post:

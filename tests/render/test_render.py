@@ -8,6 +8,7 @@ import os
 import struct
 import subprocess
 import sys
+import unicodedata
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -139,8 +140,14 @@ def test_names_are_content_addressed() -> None:
 def test_stem_slug() -> None:
     assert render.slug("Jenson 1") == "jenson-1"
     assert render.slug("IMG_2024.Final") == "img-2024-final"
-    assert render.slug("사진") == "img"
-    assert _names("a" * 64, SETTINGS, "사진 2")["image/avif-480"].startswith("2-480-")
+    assert render.slug("사진") == "사진"  # letters of any script are kept
+    assert render.slug("Brügge1") == "brügge1"
+    # a decomposed name (as typed on macOS) gives the same, composed, slug
+    assert render.slug(unicodedata.normalize("NFD", "Brügge1")) == "brügge1"
+    assert render.slug(unicodedata.normalize("NFD", "젠슨 황")) == "젠슨-황"
+    assert render.slug("हिन्दी") == "हिन्दी"  # combining vowel signs stay with their letters
+    assert render.slug("__***__") == "img"
+    assert _names("a" * 64, SETTINGS, "사진 2")["image/avif-480"].startswith("사진-2-480-")
 
 
 # --- keep_smaller --------------------------------------------------------------------------
