@@ -220,11 +220,12 @@ def _walk(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
 def image_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Yield the named files, and every image file under the named directories."""
     for path, explicit in _walk(paths):
-        if explicit or _looks_like_image(path):
+        if explicit or looks_like_image(path):
             yield path
 
 
-def _looks_like_image(path: Path) -> bool:
+def looks_like_image(path: Path) -> bool:
+    """Tell whether a file holds an image (or an XMP sidecar) by its first bytes."""
     if not path.is_file():
         return False  # FIFOs, sockets, dangling links: nothing published
     try:

@@ -25,6 +25,21 @@ class LocationReport:
     findings: tuple[LocationFinding, ...]
     unchecked: str | None = None  # why the file could not be checked (unsupported, LFS pointer)
 
+    def kinds(self) -> str:
+        """Summarise the findings by block ("EXIF GPS, XMP, IPTC City"), in order, once each."""
+        kinds: list[str] = []
+        for finding in self.findings:
+            words = finding.where.split(" ")
+            if "IPTC" in words:  # one entry for all of a block's IPTC datasets
+                kind = " ".join(words[: words.index("IPTC") + 1])
+            elif len(words) > 1 and ":" in words[-1]:  # one entry per XMP packet
+                kind = " ".join(words[:-1])
+            else:
+                kind = finding.where
+            if kind not in kinds:
+                kinds.append(kind)
+        return ", ".join(kinds)
+
     @property
     def coordinates(self) -> tuple[float, float] | None:
         """Return (latitude, longitude) from EXIF GPS, else from XMP exif:GPS*, if readable."""

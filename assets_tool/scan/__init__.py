@@ -7,13 +7,15 @@ the other stages.
 
 Modules: `site` (site layouts, published URLs, safe resolution), `post` (one page's
 references, front matter and skip rules), `html` and `markdown` (the two syntaxes),
-`regions` (code and comments to leave alone), `collection` (every page of a site, resolved).
+`regions` (code and comments to leave alone), `collection` (every page of a site, resolved),
+`published` (every file the site publishes).
 """
 
 from __future__ import annotations
 
 from .collection import VARIANT_NOTE, Collection, Post, Resolved, collect, rewritable
 from .post import encode_original
+from .published import published_files
 from .site import page_relative, source_hint, variant_prefix
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "collect",
     "encode_original",
     "page_relative",
+    "published_files",
     "rewritable",
     "source_hint",
     "variant_prefix",
