@@ -3,7 +3,8 @@
 The only package that wires the stages together: `flow` runs them in order, `images` is the
 image half (render in an executor, publish variants, strip originals), `posts` the text half
 (rewrite each post by span), `manifest` the content-addressed record of variants, `listing`
-the `scan` command's report. It knows nothing of the command line or of Git.
+the `scan` command's report, `lock` one run at a time per site. It knows nothing of the
+command line or of Git.
 """
 
 from __future__ import annotations
@@ -12,14 +13,17 @@ from ..report import BuildMode, BuildReport
 from .flow import build_site, check_posts, load_site_config
 from .images import Progress
 from .listing import Row, inventory
+from .lock import BusyError, site_lock
 
 __all__ = [
     "BuildMode",
     "BuildReport",
+    "BusyError",
     "Progress",
     "Row",
     "build_site",
     "check_posts",
     "inventory",
     "load_site_config",
+    "site_lock",
 ]

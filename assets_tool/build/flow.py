@@ -16,10 +16,12 @@ from ..privacy import LocationReport, audit_paths, looks_like_image, strip_file_
 from ..report import BuildMode, BuildReport
 from ..scan import VARIANT_NOTE, Collection, collect, published_files
 from .images import Progress, render_all
+from .lock import locked
 from .manifest import Manifest, load_manifest, remove_stale_temps
 from .posts import SERVED_MIMES, markup_style, rewrite_posts
 
 
+@locked  # a second run on the same site waits, then stops with the pid of the first
 def build_site(
     root: Path,
     config: Config,

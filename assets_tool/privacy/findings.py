@@ -50,10 +50,19 @@ class LocationReport:
                 except ValueError:
                     continue
                 return (lat, lon)
+        for finding in self.findings:
+            if finding.where.endswith(("GPSCoordinates", "ISO6709")):
+                match = _ISO6709.match(finding.detail)
+                if match is not None:
+                    return (float(match.group(1)), float(match.group(2)))
         xmp = {f.where.rpartition(" ")[2]: f.detail for f in self.findings if "XMP" in f.where}
         north = _xmp_angle(xmp.get("exif:GPSLatitude"))
         east = _xmp_angle(xmp.get("exif:GPSLongitude"))
         return (north, east) if north is not None and east is not None else None
+
+
+# QuickTime's ISO 6709 position: "+36.0909-115.1760+061.050/"
+_ISO6709 = re.compile(r"([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)")
 
 
 def _xmp_angle(text: str | None) -> float | None:

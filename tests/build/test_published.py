@@ -114,3 +114,17 @@ def test_built_site_publishes_every_file_under_it(tmp_path: Path) -> None:
     result = run_cli("build", built)
     assert result.returncode == 0, result.stderr
     assert read_location_tags(built / "_odd" / "x.jpg") == {}
+
+
+def test_build_cleans_a_published_live_photo_movie_in_place(tmp_path: Path) -> None:
+    from tests.privacy.movies import live_photo_movie, media_bytes
+
+    site = _site(tmp_path / "site")
+    clip = site / "assets/img/IMG_0001.MOV"
+    clip.write_bytes(live_photo_movie())
+    result = run_cli("build", site)
+    assert result.returncode == 0, result.stderr
+    assert f"stripped location: {clip} (QuickTime Keys" in result.stdout
+    assert read_location_tags(clip) == {}
+    assert media_bytes(clip.read_bytes()) == media_bytes(live_photo_movie())
+    assert run_cli("build", site, "--check").returncode == 0
