@@ -53,8 +53,10 @@ class Config:
     # rewrite every <img>, like Chirpy), or "auto" (img in a Chirpy site's sources, picture
     # everywhere else)
     markup: str = "auto"
-    # strip location data from every referenced original, losslessly
-    strip_location: bool = True
+    # which originals lose their location data, losslessly: "published" (every image the site
+    # publishes, referenced or not), "referenced" (only those the posts reference; the others
+    # are listed) or "false" (none)
+    strip_location: str = "published"
     # processes that encode variants; 0 means one per core
     workers: int = 0
     # refuse sources with more pixels than this (decompression-bomb guard)
@@ -64,12 +66,23 @@ class Config:
     url: str = ""
     baseurl: str = ""
 
+    @property
+    def strips_referenced(self) -> bool:
+        """Tell whether the originals the posts reference lose their location."""
+        return self.strip_location != "false"
+
+    @property
+    def strips_published(self) -> bool:
+        """Tell whether every image the site publishes loses its location."""
+        return self.strip_location == "published"
+
     def replace(self, **changes: Any) -> Config:
         """Return a copy with some options changed (command-line overrides)."""
         return _validated(dataclasses.replace(self, **changes), source=None)
 
 
 MARKUPS = ("auto", "picture", "img")
+STRIP_SCOPES = ("published", "referenced", "false")
 FORMATS = ("avif", "webp")
 
 
@@ -129,6 +142,9 @@ def from_mapping(raw: dict[str, Any], source: Path | None) -> Config:
                 f"unknown setting `{key}`",
                 f"use one of: {', '.join(sorted(known))}",
             )
+        if name == "strip_location" and isinstance(value, bool):
+            # the setting was a yes/no before it could be narrowed to the referenced images
+            value = "published" if value else "false"
         default = getattr(Config(), name)
         values[name] = _coerce(name, value, default, source)
     return _validated(Config(**values), source)
@@ -161,6 +177,11 @@ def _validated(config: Config, source: Path | None) -> Config:
     def bad(what: str, fix: str) -> ConfigError:
         return ConfigError(source, what, fix)
 
+    if config.strip_location not in STRIP_SCOPES:
+        raise bad(
+            f"strip_location `{config.strip_location}` is unknown",
+            f"use one of: {', '.join(STRIP_SCOPES)}",
+        )
     if config.markup not in MARKUPS:
         raise bad(f"markup `{config.markup}` is unknown", f"use one of: {', '.join(MARKUPS)}")
     for fmt in config.formats:

@@ -45,6 +45,8 @@ class BuildReport:
     diffs: list[str] = field(default_factory=list)  # unified diffs, filled in dry-run
     # published images the posts do not reference that still carry location (`path: where`)
     location_left: list[str] = field(default_factory=list)
+    # published images no post references whose location was removed (`path (fields)`)
+    stripped: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -86,6 +88,7 @@ class BuildReport:
             "notes": self.notes,
             "warnings": self.warnings,
             "location_left": self.location_left,
+            "locations_stripped": self.stripped,
             "errors": [e.message for e in self.errors],
         }
 

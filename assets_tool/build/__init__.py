@@ -4,8 +4,8 @@ The only package that wires the stages together: `flow` runs them in order, `ima
 image half (render in an executor, publish variants, strip originals), `posts` the text half
 (rewrite each post by span), `revert` the `--revert` run, `manifest` the content-addressed
 record of variants, `relocate` the cleaning of a former `output_dir`, `estimates` the sizes of
-variants a run plans but does not encode, `listing` the `scan` command's report. It knows
-nothing of the command line or of Git.
+variants a run plans but does not encode, `listing` the `scan` command's report, `lock` one
+run at a time per site. It knows nothing of the command line or of Git.
 """
 
 from __future__ import annotations
@@ -14,14 +14,17 @@ from ..report import BuildMode, BuildReport
 from .flow import build_site, check_posts, load_site_config
 from .images import Progress
 from .listing import Row, inventory
+from .lock import BusyError, site_lock
 
 __all__ = [
     "BuildMode",
     "BuildReport",
+    "BusyError",
     "Progress",
     "Row",
     "build_site",
     "check_posts",
     "inventory",
     "load_site_config",
+    "site_lock",
 ]

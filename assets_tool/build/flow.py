@@ -11,12 +11,21 @@ from pathlib import Path
 
 from ..config import JEKYLL_CONFIG, TOML_NAME, Config
 from ..config import load as load_config
-from ..errors import AssetsToolError
-from ..privacy import audit_paths
+from ..errors import AssetsToolError, MetadataError
+from ..privacy import LocationReport, audit_paths, looks_like_image, strip_file_report
 from ..report import BuildMode, BuildReport, human_bytes
-from ..scan import VARIANT_NOTE, Collection, collect, open_site, published_bytes, variants_dir
+from ..scan import (
+    VARIANT_NOTE,
+    Collection,
+    collect,
+    open_site,
+    published_bytes,
+    published_files,
+    variants_dir,
+)
 from .hugo import DATA_FILE, hugo_sources, publish_hugo, revert_hugo
 from .images import Progress, render_all
+from .lock import locked
 from .manifest import Manifest, load_manifest, remove_stale_temps
 from .posts import SERVED_MIMES, markup_style, rewrite_posts
 from .relocate import folder_name, remove_old_folders
@@ -26,6 +35,7 @@ from .revert import revert_site
 PAGES_WARN_BYTES = 900_000_000
 
 
+@locked  # a second run on the same site waits, then stops with the pid of the first
 def build_site(
     root: Path,
     config: Config,
@@ -75,8 +85,10 @@ def build_site(
         by_hook = publish_hugo(collection, variant_sets, config, mode, report)
         variant_sets = {ref: v for ref, v in variant_sets.items() if ref not in by_hook}
     rewrite_posts(collection, variant_sets, config, mode, report, revert=False)
-    if config.strip_location:
-        _audit_published(collection.site.root, report)
+    if config.strips_referenced:
+        # the variants this tool wrote carry no metadata: no need to read them again
+        ours = frozenset((folder / name).resolve() for name in manifest.entries)
+        clean_published(collection, config, mode, report, ours)
     _warn_if_large(collection, pending, report)
     return report
 
@@ -135,17 +147,58 @@ def _warn_if_large(collection: Collection, pending: int, report: BuildReport) ->
         )
 
 
-def _audit_published(root: Path, report: BuildReport) -> None:
-    """List every other image under the site that still carries location (it is published)."""
-    handled = {path.resolve() for path in report.files_written}
-    for found in audit_paths([root]):
-        if isinstance(found, AssetsToolError) or found.path.resolve() in handled:
-            continue
-        where = ", ".join(f.where for f in found.findings) or found.unchecked
-        report.location_left.append(
-            f"{found.path}: not referenced by any post but published with location ({where}); "
-            f"run `assets-tool strip {found.path}`"
-        )
+def clean_published(
+    collection: Collection,
+    config: Config,
+    mode: BuildMode,
+    report: BuildReport,
+    skip: frozenset[Path] = frozenset(),  # files known clean (our own variants)
+) -> None:
+    """Strip location from every published image no post references (or list them, narrowed).
+
+    Jekyll copies every such file to the output, so a reader can download it like any other.
+    """
+    handled = {path.resolve() for path in collection.by_source()} | skip
+    candidates = [
+        path
+        for path in published_files(collection.site)
+        if path.resolve() not in handled and looks_like_image(path)
+    ]
+    for found in audit_paths(candidates):
+        if isinstance(found, AssetsToolError):
+            report.errors.append(found)
+        elif not config.strips_published:
+            where = found.kinds() or found.unchecked
+            report.notes.append(
+                f"{found.path}: not referenced by any post but published with location "
+                f"({where}); `strip_location: referenced` leaves it: run "
+                f"`assets-tool strip {found.path}`"
+            )
+        elif found.unchecked:
+            what, _, fix = found.unchecked.partition("; ")
+            fix = fix or "convert it to a supported format, or move it out of the site"
+            report.errors.append(MetadataError(found.path, f"published, but {what}", fix))
+        elif mode.writes:
+            _strip_published(found, report)
+        else:
+            report.locations_removed += 1
+            report.location_left.append(
+                f"{found.path}: published with location ({found.kinds()}) though no post "
+                f"references it; run `assets-tool build {collection.site.root}` "
+                f"(or `assets-tool strip {found.path}`)"
+            )
+
+
+def _strip_published(found: LocationReport, report: BuildReport) -> None:
+    try:
+        stripped = strip_file_report(found.path)
+    except AssetsToolError as error:
+        report.errors.append(error)
+        return
+    if stripped is not None:
+        report.locations_removed += 1
+        report.files_written.append(found.path)
+        report.stripped.append(f"{found.path} ({stripped.kinds()}; referenced by no post)")
 
 
 def load_site_config(root: Path) -> Config:

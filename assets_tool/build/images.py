@@ -149,7 +149,7 @@ def _prepare(
     original = _read_source(path)
     report.images += 1
     report.bytes_before += len(original)
-    data = strip_location(original, path) if config.strip_location else original
+    data = strip_location(original, path) if config.strips_referenced else original
     info = probe(data, path, settings.max_pixels)
     job = SourceJob(path, items, data, data is not original and data != original, info)
     if info.animated:

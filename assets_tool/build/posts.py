@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..atomic import write_atomic
+from ..atomic import ChangedMeanwhile, write_atomic
 from ..config import Config
 from ..errors import AssetsToolError
 from ..models import ImageRef, RefKind, VariantSet
@@ -57,18 +57,11 @@ def rewrite_posts(
         new_text = splice(post.text, sorted(edits))
         if new_text == post.text:
             continue
-        if mode.writes:
-            try:
-                write_atomic(post.path, new_text.encode("utf-8"))
-            except OSError as exc:
-                fix = "check the file's permissions and free space"
-                report.errors.append(
-                    AssetsToolError(post.path, f"cannot rewrite ({exc.strerror})", fix)
-                )
-                continue
+        if mode.writes and not write_post(post, new_text, report):
+            continue
         report.posts_changed.append(post.path)
         if mode.dry_run:
-            report.diffs.append(_diff(post, new_text))
+            report.diffs.append(post_diff(post, new_text))
 
 
 def _edit_or_error(
@@ -93,6 +86,22 @@ def _edit_or_error(
         where.__cause__, failed = failed, where
     report.errors.append(failed)
     return None
+
+
+def write_post(post: Post, new_text: str, report: BuildReport) -> bool:
+    """Write a post's rewrite only if the file still holds the text it was computed from."""
+    try:
+        write_atomic(post.path, new_text.encode("utf-8"), unchanged_from=post.text.encode("utf-8"))
+    except ChangedMeanwhile:
+        # an editor saved it or `git checkout` replaced it: its new text was never scanned
+        what = "changed during the build (saved by an editor or git); left as it is"
+        report.errors.append(AssetsToolError(post.path, what, "run the build again"))
+        return False
+    except OSError as exc:
+        fix = "check the file's permissions and free space"
+        report.errors.append(AssetsToolError(post.path, f"cannot rewrite ({exc.strerror})", fix))
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -153,7 +162,8 @@ def markup_style(collection: Collection, config: Config) -> str:
     return "img" if site.theme == "chirpy" and not site.built else "picture"
 
 
-def _diff(post: Post, new_text: str) -> str:
+def post_diff(post: Post, new_text: str) -> str:
+    """Return the unified diff a dry run prints for a post."""
     return "".join(
         difflib.unified_diff(
             post.text.splitlines(keepends=True),

@@ -6,17 +6,16 @@ file, which a build reports as an error, is only a warning here: it cannot stop 
 
 from __future__ import annotations
 
-import difflib
 import shlex
 from pathlib import Path
 
-from ..atomic import write_atomic
 from ..errors import AssetsToolError, ResolveError
 from ..models import RefKind
 from ..report import BuildMode, BuildReport
 from ..rewrite import splice
 from ..scan import Collection, Post
 from .manifest import load_manifest
+from .posts import post_diff, write_post
 
 
 def revert_site(collection: Collection, folder: Path, mode: BuildMode, report: BuildReport) -> None:
@@ -49,26 +48,8 @@ def _revert_post(post: Post, mode: BuildMode, report: BuildReport) -> None:
     new_text = splice(post.text, edits)
     if new_text == post.text:
         return
-    if mode.writes:
-        try:
-            write_atomic(post.path, new_text.encode("utf-8"))
-        except OSError as exc:
-            fix = "check the file's permissions and free space"
-            report.errors.append(
-                AssetsToolError(post.path, f"cannot rewrite ({exc.strerror})", fix)
-            )
-            return
+    if mode.writes and not write_post(post, new_text, report):
+        return
     report.posts_changed.append(post.path)
     if mode.dry_run:
-        report.diffs.append(_diff(post.path, post.text, new_text))
-
-
-def _diff(path: Path, old: str, new: str) -> str:
-    return "".join(
-        difflib.unified_diff(
-            old.splitlines(keepends=True),
-            new.splitlines(keepends=True),
-            fromfile=f"a/{path}",
-            tofile=f"b/{path}",
-        )
-    )
+        report.diffs.append(post_diff(post, new_text))

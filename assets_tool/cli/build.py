@@ -85,7 +85,7 @@ def build(
                 output_dir=output_dir,
                 widths=_csv(widths, int),
                 formats=_csv(formats, str),
-                strip_location=False if no_strip else None,
+                strip_location="false" if no_strip else None,
             )
             report = _run_with_progress(site, config, mode)
         except AssetsToolError as error:
@@ -142,6 +142,8 @@ def _print_report(report: BuildReport, mode: BuildMode, as_json: bool) -> None:
             click.echo(f"would rewrite: {path}")
         for path in report.files_removed:
             click.echo(f"would remove: {path}")
+    for line in report.stripped:
+        click.echo(f"stripped location: {line}")
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     for line in report.warnings + report.location_left:

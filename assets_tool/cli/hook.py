@@ -40,7 +40,8 @@ def strip_location_command(files: tuple[str, ...]) -> None:
         candidates = _candidates(files)
         result = hook.strip_location(candidates)
     for name in result.changed:
-        click.echo(f"{name}: location data removed")
+        kinds = result.removed.get(name)
+        click.echo(f"{name}: location data removed" + (f" ({kinds})" if kinds else ""))
     for problem in result.problems:
         click.echo(str(problem))
     if result.changed:

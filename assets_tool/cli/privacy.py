@@ -10,7 +10,6 @@ import click
 
 from ..errors import AssetsToolError
 from ..privacy import (
-    LocationReport,
     audit_paths,
     image_files,
     strip_file_report,
@@ -22,22 +21,6 @@ from .common import EXIT_FAILED, EXIT_OK, emit_json, guarded, print_error
 _PATHS = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False)
 )
-
-
-def _kinds(report: LocationReport) -> str:
-    """Summarise findings by block ("EXIF GPS, XMP, IPTC City"), in order, without repeats."""
-    kinds: list[str] = []
-    for finding in report.findings:
-        words = finding.where.split(" ")
-        if "IPTC" in words:  # one entry for all of a block's IPTC datasets
-            kind = " ".join(words[: words.index("IPTC") + 1])
-        elif len(words) > 1 and ":" in words[-1]:  # one entry per XMP packet
-            kind = " ".join(words[:-1])
-        else:
-            kind = finding.where
-        if kind not in kinds:
-            kinds.append(kind)
-    return ", ".join(kinds)
 
 
 def _hard_links(path: Path) -> int:
@@ -81,7 +64,7 @@ def _strip(paths: tuple[Path, ...], everything: bool) -> None:
             if report is not None:
                 changed += 1
                 what = "metadata" if everything else "location"
-                kinds = _kinds(report)
+                kinds = report.kinds()
                 shown = f"{path} -> {path.resolve()}" if path.is_symlink() else str(path)
                 click.echo(f"stripped {what}: {shown}" + (f" ({kinds})" if kinds else ""))
                 if links > 1:
@@ -143,7 +126,7 @@ def _audit(paths: tuple[Path, ...], as_json: bool) -> None:
             )
             if not as_json:
                 at = f"{coords[0]:.6f}, {coords[1]:.6f}" if coords else "no coordinates"
-                click.echo(f"{item.path}: {at} ({_kinds(item)})")
+                click.echo(f"{item.path}: {at} ({item.kinds()})")
     totals = {
         "checked": len(checked),
         "with_location": len(files),

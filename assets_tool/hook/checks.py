@@ -15,14 +15,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import AssetsToolError
-from ..privacy import image_kind, is_lfs_pointer, is_xmp_sidecar, read_location, strip_file
+from ..privacy import (
+    image_kind,
+    is_lfs_pointer,
+    is_xmp_sidecar,
+    read_location,
+    strip_file_report,
+)
 from .git_hook import git
 
-# Raster formats a blog can hold, and photo editors' XMP sidecars (they carry the photo's
-# GPS); the .pre-commit-hooks.yaml `files:` pattern lists the same.
+# Raster formats a blog can hold, photo editors' XMP sidecars (they carry the photo's GPS)
+# and the videos phones save beside photos (Live Photos, motion photos: QuickTime location);
+# the .pre-commit-hooks.yaml `files:` pattern lists the same.
 RASTER_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".jpe", ".jfif", ".mpo", ".png", ".apng", ".gif", ".webp", ".tif", ".tiff"}
-    | {".dng", ".heic", ".heif", ".hif", ".avif", ".jxl", ".xmp"}
+    | {".dng", ".heic", ".heif", ".hif", ".avif", ".jxl", ".xmp", ".mov", ".mp4", ".m4v"}
 )
 DEFAULT_MAX_UNTRACKED = 500_000
 _LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
@@ -44,6 +51,7 @@ class HookResult:
     """What a hook run changed and what it found wrong; either one fails the hook."""
 
     changed: list[str] = field(default_factory=list)
+    removed: dict[str, str] = field(default_factory=dict)  # changed file -> the fields found
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -126,8 +134,10 @@ def strip_location(candidates: Sequence[Candidate]) -> HookResult:
         if data is None or _unverifiable(item, data, result):
             continue
         try:
-            if strip_file(item.path):
+            report = strip_file_report(item.path)
+            if report is not None:
                 result.changed.append(item.name)
+                result.removed[item.name] = report.kinds()
         except AssetsToolError as error:
             result.problems.append(Problem(item.name, _what(error)))
     return result
@@ -273,7 +283,7 @@ def _unverifiable(item: Candidate, data: bytes, result: HookResult) -> bool:
 
 def _examinable(data: bytes) -> bool:
     """Tell whether the content is an image or an XMP sidecar (an SVG or text is neither)."""
-    return image_kind(data[:64]) is not None or is_xmp_sidecar(data)
+    return image_kind(data[:256]) is not None or is_xmp_sidecar(data)
 
 
 def _partial_reason(item: Candidate) -> str:

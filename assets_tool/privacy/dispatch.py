@@ -13,6 +13,7 @@ from ..errors import AssetsToolError, MetadataError
 from .findings import Findings, LocationReport, bad
 from .heif import has_meta_box
 from .jpeg import strip_jpeg
+from .quicktime import is_quicktime, strip_quicktime
 from .xmp import strip_xmp, xmp_findings
 
 LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
@@ -21,7 +22,9 @@ SKIP_DIRS = frozenset({".git", "node_modules", ".jekyll-cache", "vendor"})
 _SUFFIXES = (
     ".jpg .jpeg .jpe .jfif .mpo .png .apng .webp .gif .tif .tiff .heic .heif .hif .avif .jxl .dng"
 )
-IMAGE_SUFFIXES = frozenset(_SUFFIXES.split(" "))
+# the videos phones publish beside photos (Live Photos, motion photos), location in QuickTime
+VIDEO_SUFFIXES = frozenset({".mov", ".mp4", ".m4v", ".3gp"})
+IMAGE_SUFFIXES = frozenset(_SUFFIXES.split(" ")) | VIDEO_SUFFIXES
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _HEIF_BRANDS |= {b"avif", b"avis"}
 
@@ -62,10 +65,10 @@ def image_kind(data: bytes) -> str | None:
     if data[:4] in (b"II+\x00", b"MM\x00+"):
         return "BigTIFF"
     if data[4:8] == b"ftyp":
-        return _heif_kind(data)
+        return _heif_kind(data) or ("QuickTime" if is_quicktime(data) else None)
     if data[:2] == b"\xff\x0a" or data[:12] == b"\x00\x00\x00\x0cJXL \r\n\x87\n":
         return "JPEG XL"
-    return None
+    return "QuickTime" if is_quicktime(data) else None
 
 
 def _heif_kind(data: bytes) -> str | None:
@@ -89,6 +92,7 @@ def _strippers() -> dict[str, Stripper]:
         "PNG": png.strip_png,
         "WebP": webp.strip_webp,
         "TIFF": tiff.strip_tiff,
+        "QuickTime": strip_quicktime,
     }
 
 
@@ -220,11 +224,12 @@ def _walk(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
 def image_files(paths: Iterable[Path]) -> Iterator[Path]:
     """Yield the named files, and every image file under the named directories."""
     for path, explicit in _walk(paths):
-        if explicit or _looks_like_image(path):
+        if explicit or looks_like_image(path):
             yield path
 
 
-def _looks_like_image(path: Path) -> bool:
+def looks_like_image(path: Path) -> bool:
+    """Tell whether a file holds an image (or an XMP sidecar) by its first bytes."""
     if not path.is_file():
         return False  # FIFOs, sockets, dangling links: nothing published
     try:

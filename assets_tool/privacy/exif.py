@@ -203,6 +203,8 @@ def exif_findings(data: bytes, path: Path, where: str = "EXIF") -> Findings:
     out: Findings = []
     for ifd, entry in tiff.gps:
         gps = tiff.gps_ifd(entry)
+        if gps is not None and not gps.entries:
+            continue  # an empty GPS IFD ("Empty GPSInfo data") holds no location at all
         if gps is None:
             detail = "GPS pointer to an invalid offset"
         else:

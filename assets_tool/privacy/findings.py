@@ -25,6 +25,21 @@ class LocationReport:
     findings: tuple[LocationFinding, ...]
     unchecked: str | None = None  # why the file could not be checked (unsupported, LFS pointer)
 
+    def kinds(self) -> str:
+        """Summarise the findings by block ("EXIF GPS, XMP, IPTC City"), in order, once each."""
+        kinds: list[str] = []
+        for finding in self.findings:
+            words = finding.where.split(" ")
+            if "IPTC" in words:  # one entry for all of a block's IPTC datasets
+                kind = " ".join(words[: words.index("IPTC") + 1])
+            elif len(words) > 1 and ":" in words[-1]:  # one entry per XMP packet
+                kind = " ".join(words[:-1])
+            else:
+                kind = finding.where
+            if kind not in kinds:
+                kinds.append(kind)
+        return ", ".join(kinds)
+
     @property
     def coordinates(self) -> tuple[float, float] | None:
         """Return (latitude, longitude) from EXIF GPS, else from XMP exif:GPS*, if readable."""
@@ -35,10 +50,19 @@ class LocationReport:
                 except ValueError:
                     continue
                 return (lat, lon)
+        for finding in self.findings:
+            if finding.where.endswith(("GPSCoordinates", "ISO6709")):
+                match = _ISO6709.match(finding.detail)
+                if match is not None:
+                    return (float(match.group(1)), float(match.group(2)))
         xmp = {f.where.rpartition(" ")[2]: f.detail for f in self.findings if "XMP" in f.where}
         north = _xmp_angle(xmp.get("exif:GPSLatitude"))
         east = _xmp_angle(xmp.get("exif:GPSLongitude"))
         return (north, east) if north is not None and east is not None else None
+
+
+# QuickTime's ISO 6709 position: "+36.0909-115.1760+061.050/"
+_ISO6709 = re.compile(r"([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)")
 
 
 def _xmp_angle(text: str | None) -> float | None:

@@ -12,6 +12,7 @@ from .exif import Tiff, exif_findings, minimal_exif, strip_exif, thumbnail_span
 from .findings import Findings, LocationFinding, bad
 from .geotiff import geotiff_findings, strip_geotiff
 from .iptc import PHOTOSHOP, irb_findings, strip_irb
+from .trailer import MAX_EMBEDDED, after_eoi
 from .xmp import EXT_SIG, strip_extended, strip_xmp, xmp_findings
 
 XMP_SIG = b"http://ns.adobe.com/xap/1.0/\x00"
@@ -119,8 +120,11 @@ def _wrap(marker: int, payload: bytes, path: Path) -> bytes:
 class JpegStripper:
     """Walk one JPEG file, collecting findings and building its location-free copy."""
 
-    def __init__(self, data: bytes, path: Path, everything: bool) -> None:
+    def __init__(
+        self, data: bytes, path: Path, everything: bool, label: str = "", depth: int = 0
+    ) -> None:
         self.data, self.path, self.everything = data, path, everything
+        self.label, self.depth = label, depth  # set for an image embedded after another's EOI
         self.findings: Findings = []
 
     def run(self) -> bytes:
@@ -128,25 +132,29 @@ class JpegStripper:
         layout = parse(self.data, self.path)
         mpf = next((s for s in layout.segments if _kind(self.data, s) == "mpf"), None)
         images, primaries = self._mpf_images(mpf, layout.image[1]) if mpf else ([], [])
-        primary, mpf_pos = self._image(layout, "")
-        self._trailer(layout.image[1], [(start, end) for start, end, _ in images])
+        primary, mpf_pos = self._image(layout, self.label)
         out = bytearray(primary)
-        if mpf is None or mpf_pos is None:
-            return bytes(out)
         # MPF offsets count from the MPF TIFF header; rewrite every entry for the new layout
-        base, order = mpf_pos + 8, "<" if self.data[mpf.start + 8] == 0x49 else ">"
-        for index, (start, end, at) in enumerate(images):
-            label = f"MPF image {index + 2} "
+        base = (mpf_pos or 0) + 8
+        order = "<" if mpf is not None and self.data[mpf.start + 8] == 0x49 else ">"
+        pos = layout.image[1]
+        for index, (start, end, at) in sorted(enumerate(images), key=lambda item: item[1][0]):
+            out += self._after_eoi(pos, max(pos, start))
+            label = f"{self.label}MPF image {index + 2} "
             sub = JpegStripper(self.data, self.path, self.everything)
             sub_layout = parse(self.data, self.path, start, end)
             body, _ = sub._image(sub_layout, label)
             self.findings += sub.findings
             if self.data[sub_layout.image[1] : end].strip(b"\x00\xff"):
                 self.findings.append(LocationFinding(label + "trailer", "unknown data"))
-            struct.pack_into(order + "II", out, base + at + 4, len(body), len(out) - base)
+            if mpf_pos is not None:
+                struct.pack_into(order + "II", out, base + at + 4, len(body), len(out) - base)
             out += body
-        for at in primaries:
-            struct.pack_into(order + "I", out, base + at + 4, len(primary))
+            pos = max(pos, end)
+        out += self._after_eoi(pos, len(self.data))
+        if mpf_pos is not None:
+            for at in primaries:
+                struct.pack_into(order + "I", out, base + at + 4, len(primary))
         return bytes(out)
 
     def _mpf_images(self, mpf: Segment, eoi: int) -> tuple[list[tuple[int, int, int]], list[int]]:
@@ -175,17 +183,19 @@ class JpegStripper:
             images.append((start, start + size, at))
         return images, primaries
 
-    def _trailer(self, eoi: int, covered: list[tuple[int, int]]) -> None:
-        """Report data after EOI that no MPF entry accounts for."""
-        pos = eoi
-        for start, end in [*sorted(covered), (len(self.data), len(self.data))]:
-            gap = self.data[pos:start] if start > pos else b""
-            if gap.strip(b"\x00\xff"):
-                kind = "Samsung trailer" if b"SEFT" in gap[-8:] else "unknown data"
-                self.findings.append(
-                    LocationFinding("trailer after EOI", f"{kind}, {len(gap)} bytes")
-                )
-            pos = max(pos, end)
+    def _after_eoi(self, start: int, end: int) -> bytes:
+        """Return what to keep of data after EOI that no MPF entry accounts for."""
+        deeper = self._embedded if self.depth < MAX_EMBEDDED else None
+        found, kept = after_eoi(
+            self.data[start:end], self.path, self.everything, self.label, deeper
+        )
+        self.findings += found
+        return kept
+
+    def _embedded(self, data: bytes, label: str) -> tuple[Findings, bytes]:
+        sub = JpegStripper(data, self.path, self.everything, label, self.depth + 1)
+        cleaned = sub.run()
+        return sub.findings, cleaned
 
     def _image(self, layout: Layout, prefix: str) -> tuple[bytes, int | None]:
         """Rebuild one image's header; return its bytes and where its MPF segment went."""

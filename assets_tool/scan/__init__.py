@@ -10,7 +10,7 @@ Modules: `site` (which generator, which pages; the common part of the layouts), 
 publishes, and where), `resolve` (a src to a file and a published URL, safely), `post` (one page's
 references, front matter and skip rules), `html` and `markdown` (the two syntaxes),
 `regions` (code and comments to leave alone), `collection` (every page of a site, resolved),
-`published` (what the site publishes).
+`published` (every file the site publishes).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .collection import VARIANT_NOTE, Collection, Post, Resolved, collect, rewri
 from .hugo import RENDER_HOOK
 from .layout import Site
 from .post import encode_original
-from .published import published_bytes
+from .published import published_bytes, published_files
 from .site import (
     open_site,
     page_relative,
@@ -40,6 +40,7 @@ __all__ = [
     "open_site",
     "page_relative",
     "published_bytes",
+    "published_files",
     "rewritable",
     "source_hint",
     "variant_prefix",

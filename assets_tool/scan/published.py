@@ -1,47 +1,96 @@
-"""What a site publishes, by the generator's rules: the size GitHub Pages counts."""
+"""Which files a site publishes: every file a reader can download once the site is deployed.
+
+A built site publishes every file under it. A Jekyll source tree publishes what Jekyll copies
+to `_site/`: everything but `_`/`.`-prefixed files and folders (unless `include:` names them),
+its default excludes and the site's own `exclude:` globs. Hugo publishes its static and
+content folders (and `assets/` through Hugo Pipes), Eleventy what its input folder passes
+through: all of those folders count, since a file that may be published must be clean.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from fnmatch import fnmatch
 from pathlib import Path
 
-from .layout import SKIPPED_DIRS, Site
+from .layout import Site
 
-# what Jekyll leaves out of _site besides `_name` and `.name` (its default `exclude:` list)
-_JEKYLL_DEFAULTS = ("Gemfile", "Gemfile.lock", "node_modules", "vendor", "package.json")
+# Jekyll 4 adds these to every site's `exclude:` (Jekyll::Configuration#add_default_excludes)
+JEKYLL_DEFAULT_EXCLUDES = (
+    ".sass-cache",
+    ".jekyll-cache",
+    "gemfiles",
+    "Gemfile",
+    "Gemfile.lock",
+    "node_modules",
+    "vendor/bundle",
+    "vendor/cache",
+    "vendor/gems",
+    "vendor/ruby",
+)
+# never published by any layout: version control and the output of the sources' own build
+_NEVER = frozenset({".git", "_site", "node_modules"})
+_Skip = Callable[[str], bool]
+
+
+def published_files(site: Site) -> Iterator[Path]:
+    """Yield every file the site publishes, in sorted order."""
+    if site.built:
+        yield from _files(site.root, lambda rel: False)
+        return
+    if site.generator in ("hugo", "eleventy"):
+        folders = {site.content_dir, site.static_dir} - {""}
+        if site.generator == "hugo":
+            folders.add("assets")
+        for name in sorted(folders or {""}):
+            if (site.root / name).is_dir():
+                yield from _files(site.root / name, _hidden)
+        return
+    include = frozenset(item.strip("/") for item in site.include)
+    patterns = (*JEKYLL_DEFAULT_EXCLUDES, *site.exclude)
+
+    def skipped(rel: str) -> bool:
+        name = rel.rpartition("/")[2]
+        if _hidden(name) and name not in include:
+            return True
+        return _matches(rel, patterns)
+
+    yield from _files(site.root, skipped)
 
 
 def published_bytes(site: Site) -> int:
-    """Return the bytes of every file the site publishes (all of a built site's files).
-
-    Hugo publishes its static and content folders' files, Eleventy what its input folder
-    passes through; both are counted whole (an upper bound), Jekyll by its own rules.
-    """
-    if site.built or site.generator not in ("hugo", "eleventy"):
-        return _walked_bytes(site, site.root)
-    folders = {site.content_dir, site.static_dir} - {""} or {""}
-    return sum(_walked_bytes(site, site.root / name) for name in sorted(folders))
-
-
-def _walked_bytes(site: Site, top: Path) -> int:
+    """Return the bytes of every file the site publishes (the size GitHub Pages counts)."""
     total = 0
-    patterns = (*site.exclude, *_JEKYLL_DEFAULTS)
-    for folder, dirs, files in os.walk(top):
-        rel = Path(folder).relative_to(top).as_posix()
-        prefix = "" if rel == "." else rel + "/"
-        if not site.built:
-            dirs[:] = [d for d in dirs if _published(prefix + d, d, patterns)]
-            files = [f for f in files if _published(prefix + f, f, patterns)]
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(folder, name)).st_size
-            except OSError:
-                continue  # gone or unreadable: the build itself reports what matters
+    for path in published_files(site):
+        try:
+            total += os.lstat(path).st_size
+        except OSError:
+            continue  # gone or unreadable: the build itself reports what matters
     return total
 
 
-def _published(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
-    if name.startswith(("_", ".", "#")) or name.endswith("~") or name in SKIPPED_DIRS:
-        return False
-    return not any(fnmatch(rel, p.strip().strip("/")) for p in patterns if p.strip().strip("/"))
+def _hidden(rel: str) -> bool:
+    name = rel.rpartition("/")[2]
+    return name[:1] in "_.#" or name.endswith("~")
+
+
+def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
+    """Tell whether `rel`, or a folder above it, matches one of Jekyll's exclude globs."""
+    parts = rel.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for raw in patterns:
+        pattern = raw.strip().strip("/")
+        if pattern and any(fnmatch(prefix, pattern) for prefix in prefixes):
+            return True
+    return False
+
+
+def _files(root: Path, skipped: _Skip) -> Iterator[Path]:
+    for folder, dirs, names in os.walk(root):
+        rel_folder = Path(folder).relative_to(root).as_posix()
+        prefix = "" if rel_folder == "." else rel_folder + "/"
+        dirs[:] = sorted(d for d in dirs if d not in _NEVER and not skipped(prefix + d))
+        for name in sorted(names):
+            if not skipped(prefix + name):
+                yield Path(folder) / name

@@ -118,10 +118,10 @@ def test_unwritable_post_is_one_error_line(tmp_path: Path, monkeypatch: pytest.M
     post = _one_post_site(tmp_path / "site")
     real_write = build_posts.write_atomic
 
-    def refuse_posts(path: Path, data: bytes) -> None:
+    def refuse_posts(path: Path, data: bytes, unchanged_from: bytes | None = None) -> None:
         if path.suffix == ".md":
             raise PermissionError(1, "Operation not permitted")
-        real_write(path, data)
+        real_write(path, data, unchanged_from)
 
     monkeypatch.setattr(build_posts, "write_atomic", refuse_posts)
     report = build_site(tmp_path / "site", Config(workers=1), BuildMode())

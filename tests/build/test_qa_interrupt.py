@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from assets_tool.build.lock import LOCK_NAME, WAIT_ENV
 from examples.photogen import make_photo
 from tests.helpers import CLI, run_cli, tree_digest
 
@@ -34,15 +35,27 @@ def _site(root: Path, photos: list[bytes]) -> dict[Path, str]:
     return posts
 
 
-def _start(root: Path) -> subprocess.Popen[str]:
+def _start(root: Path, wait: float | None = None) -> subprocess.Popen[str]:
     # a session of its own: the signal reaches the driver and its workers, as Ctrl-C does
+    env = {**os.environ, WAIT_ENV: str(wait)} if wait is not None else None
     return subprocess.Popen(
         [*CLI, "build", str(root), "--workers", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        env=env,
     )
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory: pytest.TempPathFactory, photos: list[bytes]) -> dict[str, str]:
+    """The tree one uninterrupted build leaves: what every other run must converge to."""
+    root = tmp_path_factory.mktemp("reference") / "site"
+    _site(root, photos)
+    done = run_cli("build", root, "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    return tree_digest(root)
 
 
 def _wait_for_first_variant(root: Path, process: subprocess.Popen[str]) -> None:
@@ -58,6 +71,7 @@ def _assert_converges(root: Path, posts: dict[Path, str]) -> None:
     done = run_cli("build", root, "--workers", "2")
     assert done.returncode == 0, done.stderr
     assert not [p for p in root.rglob("*") if p.name.endswith(".tmp")]
+    assert not (root / LOCK_NAME).exists()  # a killed run's lock file went with the next run
     before = tree_digest(root)
     again = run_cli("build", root, "--workers", "2")
     assert again.returncode == 0, again.stderr
@@ -88,3 +102,88 @@ def test_a_killed_build_converges_on_the_next_run(tmp_path: Path, photos: list[b
     os.killpg(process.pid, signal.SIGKILL)
     process.communicate(timeout=60)
     _assert_converges(root, posts)
+
+
+def test_two_builds_at_once_do_the_work_once(
+    tmp_path: Path, photos: list[bytes], uninterrupted: dict[str, str]
+) -> None:
+    root = tmp_path / "site"
+    _site(root, photos)
+    first = _start(root)
+    _wait_for_first_variant(root, first)
+    impatient = run_cli_with(root, {WAIT_ENV: "0"})
+    assert impatient.returncode == 1
+    busy = f"another assets-tool run is working on {root.resolve()} (pid {first.pid})"
+    assert busy in impatient.stderr, impatient.stderr
+    assert "Traceback" not in impatient.stderr
+    patient = _start(root, wait=600)  # waits for the first, then finds the work done
+    _, first_err = first.communicate(timeout=300)
+    assert first.returncode == 0, first_err
+    _, patient_err = patient.communicate(timeout=300)
+    assert patient.returncode == 0, patient_err
+    assert "0 variants written" in patient_err and "0 posts rewritten" in patient_err
+    assert tree_digest(root) == uninterrupted
+
+
+def test_a_killed_builds_lock_is_taken_by_the_waiting_run(
+    tmp_path: Path, photos: list[bytes], uninterrupted: dict[str, str]
+) -> None:
+    root = tmp_path / "site"
+    _site(root, photos)
+    first = _start(root)
+    _wait_for_first_variant(root, first)
+    waiting = _start(root, wait=600)
+    os.killpg(first.pid, signal.SIGKILL)
+    first.communicate(timeout=60)
+    _, err = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, err
+    assert not (root / LOCK_NAME).exists()
+    assert tree_digest(root) == uninterrupted
+
+
+def test_a_killed_build_leaves_the_tree_of_an_uninterrupted_one(
+    tmp_path: Path, photos: list[bytes], uninterrupted: dict[str, str]
+) -> None:
+    root = tmp_path / "site"
+    _site(root, photos)
+    process = _start(root)
+    _wait_for_first_variant(root, process)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert (root / LOCK_NAME).exists()  # the stale lock file of the killed run
+    done = run_cli("build", root, "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    assert tree_digest(root) == uninterrupted
+
+
+def test_a_post_edited_during_the_build_is_not_overwritten(
+    tmp_path: Path, photos: list[bytes]
+) -> None:
+    root = tmp_path / "site"
+    posts = _site(root, photos)
+    edited = next(iter(posts))
+    process = _start(root)
+    _wait_for_first_variant(root, process)  # scanned: the rewrite is being computed
+    text = posts[edited] + "An edit saved while the build ran.\n"
+    edited.write_text(text, encoding="utf-8")
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 1
+    assert f"{edited}: changed during the build" in stderr and "run the build again" in stderr
+    assert edited.read_text(encoding="utf-8") == text
+    others = [p for p in posts if p != edited]
+    assert all("<picture>" in p.read_text(encoding="utf-8") for p in others)
+    again = run_cli("build", root, "--workers", "2")
+    assert again.returncode == 0, again.stderr
+    now = edited.read_text(encoding="utf-8")
+    assert "<picture>" in now and now.endswith("An edit saved while the build ran.\n")
+
+
+def run_cli_with(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run one build with extra environment variables and wait for it."""
+    return subprocess.run(
+        [*CLI, "build", str(root), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )

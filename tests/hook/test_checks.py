@@ -369,6 +369,9 @@ def test_unsupported_format_is_reported_not_called_clean(tmp_path: Path) -> None
         "o.avif",
         "p.jxl",
         "q.jpg.xmp",
+        "r.MOV",
+        "s.mp4",
+        "t.m4v",
     ],
 )
 def test_precommit_files_pattern_matches_the_hook_suffixes(name: str) -> None:

@@ -180,8 +180,8 @@ def mpf_jpeg(primary: bytes, secondary: bytes, trailer: bytes = b"") -> bytes:
 
 
 def samsung_trailer() -> bytes:
-    """Return a Samsung-like trailer (SEFH ... SEFT) that names a place."""
-    body = b"\x00\x00\x01\x0aLocation: Las Vegas, NV 310"
+    """Return a Samsung-like trailer (SEFH ... SEFT) whose MCC_Data entry names a country."""
+    body = b"\x00\x00\x01\x0a\x08\x00\x00\x00MCC_Data310"
     return body + b"SEFH" + struct.pack("<I", len(body)) + b"SEFT"
 
 

@@ -151,7 +151,7 @@ def test_mpf_secondary_image_is_stripped_and_still_decodes(tmp_path: Path) -> No
 def test_samsung_trailer_is_dropped(tmp_path: Path) -> None:
     data = jpeg(gps=None) + samsung_trailer()
     report = read_location(data, Path("a.jpg"))
-    assert [f.where for f in report.findings] == ["trailer after EOI"]
+    assert [f.where for f in report.findings] == ["after EOI: Samsung trailer: MCC_Data"]
     out = strip_location(data, Path("a.jpg"))
     assert out == jpeg(gps=None)
 
@@ -176,6 +176,6 @@ def test_image_kind_sniffs_content_not_names() -> None:
     assert image_kind(ftyp(b"heic", b"mif1")) == "HEIF"
     assert image_kind(ftyp(b"MiHE", b"MiHB", b"heic")) == "HEIF"  # brand only in the list
     assert image_kind(ftyp(b"avif", b"mif1")) == "AVIF"
-    assert image_kind(ftyp(b"isom", b"mp41")) is None  # an MP4 video
+    assert image_kind(ftyp(b"isom", b"mp41")) == "QuickTime"  # an MP4 video: location checked
     assert image_kind(b"<svg xmlns='http://www.w3.org/2000/svg'/>") is None
     assert image_kind(b"") is None
