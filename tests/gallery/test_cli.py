@@ -158,7 +158,7 @@ def test_privacy_gate_fails_on_a_coordinate_planted_in_a_theme(tmp_path: Path) -
     photos, out = _album(tmp_path), tmp_path / "out"
     theme = tmp_path / "theme"
     base = (Path(__file__).parents[2] / "assets_tool/gallery/templates/photo.html").read_text()
-    for name, planted in (("decimal", "36.0909"), ("degrees", "36° 5′ 27″ N")):
+    for name, planted in (("decimal", "36.0909"), ("degrees", "36\u00b0 5\u2032 27\u2033 N")):
         write(
             theme / "templates" / "photo.html",
             base.replace("{% endblock %}", f"<p>Taken at {planted}</p>{{% endblock %}}").encode(),
