@@ -83,7 +83,7 @@ def test_layout_keeps_names_unique_and_links_relative(tmp_path: Path) -> None:
         "36.091",
         "115.1760",
         "36°5'",
-        "36 ° 05′",
+        "36 \u00b0 05\u2032",
         "36&deg;5",
         "36,5.454N",
         "115 deg 10",
