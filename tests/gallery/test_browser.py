@@ -131,6 +131,15 @@ def test_album_loads_avif_of_a_sensible_width(
         assert chosen == min(fitting), (chosen, needed, image["candidates"])
     page.screenshot(path=str(tmp_path / "album.png"), full_page=True)
     assert watch.problems == []
+    # JavaScript fetched before the first image: at most 6 kB; the lightbox waits for first use
+    timing = page.evaluate(
+        """performance.getEntriesByType('resource').map(r => ({
+            name: r.name, start: r.startTime, bytes: r.encodedBodySize}))"""
+    )
+    first_image = min(t["start"] for t in timing if VARIANT.search(t["name"]))
+    early_js = [t for t in timing if t["name"].endswith(".js") and t["start"] <= first_image]
+    assert 0 < sum(t["bytes"] for t in early_js) <= 6 * 1024
+    assert not any(t["name"].endswith("lightbox.js") for t in timing)
     page.context.close()
 
 
