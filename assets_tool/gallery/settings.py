@@ -56,7 +56,11 @@ def load_settings(photos: Path) -> GallerySettings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"not valid TOML ({exc})", "fix the syntax") from exc
-    return from_mapping(raw, path)
+    settings = from_mapping(raw, path)
+    if settings.theme and not Path(settings.theme).expanduser().is_absolute():
+        # a theme named in gallery.toml lives beside it, wherever the command runs from
+        settings = dataclasses.replace(settings, theme=str(photos / settings.theme))
+    return settings
 
 
 def from_mapping(raw: dict[str, Any], source: Path | None) -> GallerySettings:

@@ -230,3 +230,24 @@ def test_clean_originals_keep_pixels_and_lose_location(
     assert not (built[1] / "originals").exists()  # the default publishes none
     again = run_cli("gallery", photos, "-o", out)
     assert again.returncode == 0 and not (out / "originals").exists()  # removed once unwanted
+
+
+def test_a_theme_overrides_templates_and_static_files(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    photos, out = _copy(built, tmp_path)
+    theme = photos / "my-theme"
+    write(theme / "static" / "gallery.css", b"body { background: plum; }\n")
+    write(theme / "static" / "extra.txt", b"hello\n")
+    (photos / "gallery.toml").write_text('theme = "my-theme"\n', encoding="utf-8")
+    result = run_cli("gallery", photos, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert (out / "static" / "gallery.css").read_bytes() == b"body { background: plum; }\n"
+    assert (out / "static" / "extra.txt").is_file() and (out / "static" / "lightbox.js").is_file()
+    # templates fail loudly on a misspelt variable, naming the template
+    write(theme / "templates" / "album.html", b"<h1>{{ titel }}</h1>\n")
+    broken = run_cli("gallery", photos, "-o", out)
+    assert broken.returncode == 1
+    assert re.search(
+        r"error: \S+my-theme/templates/album\.html: 'titel' is undefined", broken.stderr
+    )
