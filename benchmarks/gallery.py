@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gzip
 import http.server
 import shutil
 import statistics
@@ -95,6 +96,7 @@ def first_view(folder: Path, page: str) -> dict[str, int]:
     finally:
         httpd.shutdown()
     resources = entries["res"]
+    html = (folder / page).read_bytes()
     images = [
         r
         for r in resources
@@ -102,8 +104,16 @@ def first_view(folder: Path, page: str) -> dict[str, int]:
     ]
     first_image = min((r["start"] for r in images), default=float("inf"))
     scripts = [r for r in resources if r["name"].endswith(".js")]
+    image_bytes = sum(r["bytes"] for r in images)
+    other = sum(r["bytes"] for r in resources) - image_bytes
+    # static hosts (GitHub Pages, Netlify, any nginx) send HTML gzip-compressed
+    html_gzip = len(gzip.compress(html, 6))
     return {
         "first_view_bytes": entries["html"] + sum(r["bytes"] for r in resources),
+        "first_view_bytes_html_gzip": html_gzip + image_bytes + other,
+        "html_bytes": entries["html"],
+        "html_bytes_gzip": html_gzip,
+        "image_bytes": image_bytes,
         "images": len(images),
         "js_before_first_image": entries["inline"]
         + sum(r["bytes"] for r in scripts if r["start"] <= first_image),
@@ -134,7 +144,7 @@ def main() -> int:
     parser.add_argument("--photos", type=int, default=100)
     parser.add_argument("--size", default="4000x3000")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--sigal", action="store_true")
+    parser.add_argument("--sigal", action="store_true", help="also build with sigal from PyPI")
     args = parser.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -155,7 +165,12 @@ def main() -> int:
     print(f"| warm build (s) | {statistics.median(warm):.2f} |")
     for key, value in view.items():
         print(f"| {key.replace('_', ' ')} | {value:,} |")
-    print(f"\nsigal: {sigal}")
+    if isinstance(sigal, dict):
+        print("\n| sigal | |\n| --- | ---: |")
+        for key, value in sigal.items():
+            print(f"| {key.replace('_', ' ')} | {value:,} |")
+    else:
+        print(f"\nsigal: {sigal}")
     return 0
 
 

@@ -47,22 +47,45 @@ def source_coordinates(data: bytes, path: Path) -> tuple[float, float] | None:
         return None  # unreadable metadata: the image half reports the file
 
 
-def coordinate_patterns(coords: Iterable[tuple[float, float]]) -> list[re.Pattern[str]]:
-    """Return regexes matching each coordinate's decimal and degree-minute forms."""
-    patterns = []
-    for value in sorted({abs(v) for pair in coords for v in pair}):
-        degrees = int(value)
-        minutes = (value - degrees) * 60
-        decimals = {f"{value:.3f}", f"{math.floor(value * 1000) / 1000:.3f}"}
-        for text in decimals:
-            patterns.append(re.compile(rf"(?<![\d.]){re.escape(text)}"))
-        whole = {int(minutes), round(minutes)}
-        for m in sorted(whole):
-            deg = rf"(?<![\d.]){degrees}"
-            mark = r"\s*(?:°|º|&deg;|&#176;|&#xb0;|\\u00b0|deg)\s*"
-            patterns.append(re.compile(rf"{deg}{mark}0?{m}(?!\d)", re.IGNORECASE))
-            patterns.append(re.compile(rf"{deg},0?{m}(?:[.,]\d+)?[NSEW]"))
-    return patterns
+# candidates, found in one pass each: decimals with 3+ places, degrees and minutes, XMP's form
+_DECIMAL = re.compile(r"(?<![\d.])(\d{1,3})\.(\d{3,})")
+_DEGREES = re.compile(
+    r"(?<![\d.])(\d{1,3})\s*(?:°|º|&deg;|&#176;|&#xb0;|\\u00b0|deg)\s*(\d{1,2})(?!\d)",
+    re.IGNORECASE,
+)
+_XMP = re.compile(r"(?<![\d.])(\d{1,3}),(\d{1,2})(?:[.,]\d+)?[NSEW]")
+
+
+class CoordinateFinder:
+    """Find any of a set of coordinates in text, in decimal or degree-minute form."""
+
+    def __init__(self, coords: Iterable[tuple[float, float]]) -> None:
+        values = {abs(v) for pair in coords for v in pair}
+        # 36.0909 is found as 36.090 (cut) and 36.091 (rounded), and anything they start
+        self.decimals = {f"{v:.3f}" for v in values} | {
+            f"{math.floor(v * 1000) / 1000:.3f}" for v in values
+        }
+        self.minutes = {(int(v), m) for v in values for m in (int(_mins(v)), round(_mins(v)))}
+
+    def search(self, text: str) -> str | None:
+        """Return the first coordinate-like text that matches, or None."""
+        for match in _DECIMAL.finditer(text):
+            if f"{match.group(1)}.{match.group(2)[:3]}" in self.decimals:
+                return match.group(0)
+        for pattern in (_DEGREES, _XMP):
+            for match in pattern.finditer(text):
+                if (int(match.group(1)), int(match.group(2))) in self.minutes:
+                    return match.group(0)
+        return None
+
+    def first(self, text: str) -> re.Match[str] | None:
+        """Return the match object of the first hit (for its line number), or None."""
+        found = self.search(text)
+        return re.search(re.escape(found), text) if found is not None else None
+
+
+def _mins(value: float) -> float:
+    return (value - int(value)) * 60
 
 
 def audit_output(out: Path, coords: Iterable[tuple[float, float]]) -> list[PrivacyError]:
@@ -78,11 +101,11 @@ def audit_output(out: Path, coords: Iterable[tuple[float, float]]) -> list[Priva
             errors.append(PrivacyError(found.path, what, _FIX))
         else:
             errors.append(PrivacyError(found.path, f"cannot be checked ({found.what})", _FIX))
-    patterns = coordinate_patterns(coords)
+    finder = CoordinateFinder(coords)
     for path in sorted(out.rglob("*")):
         if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES:
             text = path.read_text(encoding="utf-8", errors="replace")
-            hit = next((m for p in patterns if (m := p.search(text))), None)
+            hit = finder.first(text)
             if hit is not None:
                 line = text.count("\n", 0, hit.start()) + 1
                 what = f"a source photo's coordinates are in the page (`{hit.group(0)}`)"

@@ -10,7 +10,7 @@ import pytest
 from assets_tool.errors import ConfigError
 from assets_tool.gallery.albums import find_albums, natural_key, sort_photos
 from assets_tool.gallery.captions import read_meta
-from assets_tool.gallery.gate import coordinate_patterns
+from assets_tool.gallery.gate import CoordinateFinder
 from assets_tool.gallery.layout import place, relative
 from assets_tool.gallery.settings import from_mapping
 from tests.gallery.conftest import tagged_photo, write
@@ -90,11 +90,9 @@ def test_layout_keeps_names_unique_and_links_relative(tmp_path: Path) -> None:
     ],
 )
 def test_gate_patterns_find_every_form(text: str) -> None:
-    patterns = coordinate_patterns([(36.0909, -115.1760)])
-    assert any(p.search(f"<p>{text}</p>") for p in patterns)
+    assert CoordinateFinder([(36.0909, -115.1760)]).search(f"<p>{text}</p>") is not None
 
 
 @pytest.mark.parametrize("text", ["136.0909", "36.1", "2036.091", "width: 36px", "36,5"])
 def test_gate_patterns_leave_other_numbers(text: str) -> None:
-    patterns = coordinate_patterns([(36.0909, -115.1760)])
-    assert not any(p.search(text) for p in patterns)
+    assert CoordinateFinder([(36.0909, -115.1760)]).search(text) is None
