@@ -130,8 +130,11 @@ def sigal_side_by_side(album: Path, work: Path) -> dict[str, int] | str:
             [venv / "bin/pip", "install", "-q", "sigal"], check=True, capture_output=True
         )
         out = work / "sigal-out"
+        # sigal needs a settings file: its own defaults, as `sigal init` writes them
+        sigal = venv / "bin/sigal"
+        subprocess.run([sigal, "init"], cwd=work, check=True, capture_output=True)
         subprocess.run(
-            [venv / "bin/sigal", "build", album, out], check=True, capture_output=True, timeout=3600
+            [sigal, "build", album, out], cwd=work, check=True, capture_output=True, timeout=3600
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         return f"not run ({type(exc).__name__})"
