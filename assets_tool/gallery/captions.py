@@ -20,7 +20,7 @@ import yaml
 from PIL import Image, ImageFile, IptcImagePlugin
 
 EXIF_IFD = 0x8769
-TAG_MAKE, TAG_MODEL, TAG_DATETIME = 0x010F, 0x0110, 0x0132
+TAG_MAKE, TAG_MODEL = 0x010F, 0x0110
 TAG_EXPOSURE, TAG_FNUMBER, TAG_ISO = 0x829A, 0x829D, 0x8827
 TAG_ORIGINAL, TAG_OFFSET_ORIGINAL, TAG_FOCAL, TAG_LENS = 0x9003, 0x9011, 0x920A, 0xA434
 IPTC_CAPTION, IPTC_HEADLINE = (2, 120), (2, 105)
@@ -54,7 +54,7 @@ def read_meta(data: bytes, path: Path, album_captions: dict[str, Any]) -> PhotoM
     caption = side.get("caption") or xmp.get("description") or iptc.get("caption")
     caption = caption or xmp.get("headline") or iptc.get("headline") or ""
     alt = side.get("alt") or xmp.get("alt") or ""
-    return PhotoMeta(_taken(exif, detail), _clean(caption), _clean(alt), _camera(exif, detail))
+    return PhotoMeta(_taken(detail), _clean(caption), _clean(alt), _camera(exif, detail))
 
 
 def _clean(text: str) -> str:
@@ -141,9 +141,10 @@ def _iptc_fields(im: Image.Image) -> dict[str, str]:
     return out
 
 
-def _taken(exif: Image.Exif, detail: dict[int, Any]) -> datetime | None:
-    """Return DateTimeOriginal with its offset (OffsetTimeOriginal), else the file's DateTime."""
-    text = detail.get(TAG_ORIGINAL) or exif.get(TAG_DATETIME)
+def _taken(detail: dict[int, Any]) -> datetime | None:
+    """Return DateTimeOriginal with its offset (OffsetTimeOriginal), None when absent."""
+    # not DateTime (0x0132): editors rewrite it on every save, it is no capture date
+    text = detail.get(TAG_ORIGINAL)
     if not isinstance(text, str):
         return None
     try:
