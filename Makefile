@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO := build/demo-site
+DEMO_GALLERY := build/demo-gallery
 
 .PHONY: demo test lint bench clean
 
@@ -18,7 +19,10 @@ demo: $(BIN)/assets-tool
 	$(BIN)/python examples/make_site.py $(DEMO)
 	$(BIN)/assets-tool build $(DEMO)
 	@echo
+	$(BIN)/assets-tool gallery $(DEMO)/assets/img/photos -o $(DEMO_GALLERY) --title "CES 2025 keynote"
+	@echo
 	@echo "Example site built in $(DEMO): see $(DEMO)/_posts/ (rewritten post) and $(DEMO)/assets/img/variants/"
+	@echo "Example gallery: $(abspath $(DEMO_GALLERY))/index.html"
 
 lint: $(BIN)/assets-tool
 	$(BIN)/ruff check assets_tool tests examples benchmarks
@@ -33,6 +37,7 @@ test: $(BIN)/assets-tool lint
 bench: $(BIN)/assets-tool
 	$(BIN)/python benchmarks/build_speed.py
 	$(BIN)/python benchmarks/encoders.py
+	$(BIN)/python benchmarks/gallery.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

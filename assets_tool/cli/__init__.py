@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from . import build, hook, privacy
+from . import build, gallery, hook, privacy
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,6 +17,6 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for _module in (build, privacy, hook):
+for _module in (build, privacy, hook, gallery):
     for _command in _module.COMMANDS:
         main.add_command(_command)
