@@ -10,7 +10,7 @@ DEMO := build/demo-site
 $(BIN)/assets-tool: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,dask]'
 	touch $@
 
 demo: $(BIN)/assets-tool

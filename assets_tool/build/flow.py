@@ -26,8 +26,14 @@ def build_site(
     mode: BuildMode,
     executor: Executor | None = None,
     on_progress: Progress | None = None,
+    slots: int | None = None,
 ) -> BuildReport:
-    """Run the main job on the site at `root` and report what changed."""
+    """Run the main job on the site at `root` and report what changed.
+
+    Variants are encoded on `executor` (a local process pool when None; any
+    `concurrent.futures.Executor`, such as a Dask cluster's, which runs `slots` encodes at
+    once). A `mode.shard` run renders only its slice and leaves posts and originals alone.
+    """
     collection = collect(root, config)
     report = BuildReport(errors=list(collection.errors))
     report.skipped = [
@@ -39,14 +45,15 @@ def build_site(
     folder = collection.site.root / config.output_dir
     if mode.writes:
         _sweep(collection, folder)
-    manifest = load_manifest(folder)
+    manifest = load_manifest(folder, mode.shard)
     # a variant a post names directly must outlive the photo it was made from
     manifest.use([_name_in(folder, item.source.path) for item in collection.variant_refs])
     served = SERVED_MIMES[markup_style(collection, config)]
     variant_sets = render_all(
-        collection, config, mode, manifest, report, executor, on_progress, served
+        collection, config, mode, manifest, report, executor, on_progress, served, slots
     )
-    _prune(manifest, folder, mode, report)
+    if mode.shard is None:  # a slice cannot tell which of the other slices' variants are stale
+        _prune(manifest, folder, mode, report)
     if mode.writes:
         try:
             manifest.save()
@@ -54,6 +61,8 @@ def build_site(
             report.errors.append(
                 AssetsToolError(manifest.path, f"cannot write ({exc.strerror})", "check the folder")
             )
+    if mode.shard is not None:
+        return report
     rewrite_posts(collection, variant_sets, config, mode, report, revert=False)
     if config.strip_location:
         _audit_published(collection.site.root, report)

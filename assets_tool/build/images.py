@@ -45,6 +45,7 @@ class SourceJob:
     data: bytes  # the bytes to publish: location already removed when configured
     stripped: bool  # `data` differs from the file: location was found and removed
     info: ImageInfo
+    digest: str  # SHA-256 of `data`: names the variants, and picks the shard that renders it
     plan: Plan = NO_PLAN  # set once the source is known not to be animated
     widths: dict[ImageRef, tuple[int, ...]] = field(default_factory=dict)  # widths each shows
     assumed: bool = False  # --check: variants not encoded; assume every planned one is kept
@@ -52,6 +53,9 @@ class SourceJob:
 
 # called with (images finished so far, images in all) each time one finishes
 Progress = Callable[[int, int], None]
+# source bytes the driver holds for encodes in flight, whatever the number of workers: a big
+# cluster must not make a 100,000-photo run hold its photos in memory
+MAX_BYTES_IN_FLIGHT = 256 * 1024 * 1024
 
 
 def render_all(
@@ -63,11 +67,13 @@ def render_all(
     executor: Executor | None = None,
     on_progress: Progress | None = None,
     served: frozenset[str] = frozenset(),
+    slots: int | None = None,
 ) -> dict[ImageRef, VariantSet]:
     """Prepare, encode and publish every source; return each reference's VariantSet.
 
     `served` names the MIME types the markup offers browsers (all, when empty): it only
-    decides which file `bytes_after` counts as downloaded.
+    decides which file `bytes_after` counts as downloaded. `slots` is how many encodes
+    `executor` runs at once (a cluster's threads); the local pool's workers by default.
     """
     settings = EncodeSettings.from_config(config)
     run = _Publisher(
@@ -82,16 +88,24 @@ def render_all(
     own_pool = executor is None
     pool: Executor | None = executor
     in_flight: list[tuple[SourceJob, Future[dict[str, bytes]] | None]] = []
-    limit = 2 * _worker_count(config)
+    limit = 2 * (slots or _worker_count(config))
     total = len(collection.by_source())
     finished = 0
+    held = 0  # bytes of the sources in flight
 
     def finish_next() -> None:
-        nonlocal finished
-        run.finish(*in_flight.pop(0))
+        nonlocal finished, held
+        job, future = in_flight.pop(0)
+        held -= len(job.data) if future is not None else 0
+        run.finish(job, future)
         finished += 1
         if on_progress:
             on_progress(finished, total)
+
+    def must_wait() -> bool:
+        if not in_flight:
+            return False
+        return len(in_flight) >= limit or held > MAX_BYTES_IN_FLIGHT or in_flight[0][1] is None
 
     try:
         for job in jobs:
@@ -106,7 +120,8 @@ def render_all(
                 if pool is None:
                     pool = _default_pool(config)
                 in_flight.append((job, pool.submit(encode, job.data, job.path, job.plan, settings)))
-            while len(in_flight) >= limit or (in_flight and in_flight[0][1] is None):
+                held += len(job.data)
+            while must_wait():
                 finish_next()
         while in_flight:
             finish_next()
@@ -145,11 +160,15 @@ def _prepare(
     report: BuildReport,
 ) -> SourceJob | None:
     original = _read_source(path)
+    data = strip_location(original, path) if config.strip_location else original
+    digest = hashlib.sha256(data).hexdigest()
+    if mode.shard is not None and not mode.shard.owns(digest):
+        return None  # another slice of a sharded build renders it
     report.images += 1
     report.bytes_before += len(original)
-    data = strip_location(original, path) if config.strip_location else original
     info = probe(data, path, settings.max_pixels)
-    job = SourceJob(path, items, data, data is not original and data != original, info)
+    stripped = data is not original and data != original
+    job = SourceJob(path, items, data, stripped, info, digest)
     if info.animated:
         report.notes.append(f"{path}: animated image left as it is (no variants)")
         report.bytes_after += len(data) * len(items)  # every reader downloads it as it is
@@ -161,14 +180,13 @@ def _prepare(
         for i in items
     }
     union = tuple(sorted({w for ws in job.widths.values() for w in ws}))
-    digest = hashlib.sha256(data).hexdigest()
     job.plan = plan(info, digest, path.stem, union, settings)
     return job
 
 
 def _publish_original(job: SourceJob, mode: BuildMode, report: BuildReport) -> None:
     """Replace the original by its location-free bytes, once it is known to decode."""
-    if not job.stripped:
+    if not job.stripped or mode.shard is not None:  # a shard run touches no original
         return
     if mode.writes:
         try:

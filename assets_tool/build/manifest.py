@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomic import write_atomic
+from ..config import Shard
 
 MANIFEST_NAME = "assets-tool-manifest.json"
+# what a `--shard K/N` run records; the next unsharded build merges them into MANIFEST_NAME
+SHARD_MANIFESTS = "assets-tool-manifest.shard-*.json"
 # what atomic.write_atomic names its temp files (tempfile.mkstemp: 8 random characters)
 _TEMP = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp\Z")
 VERSION = 1
@@ -32,6 +35,7 @@ class Manifest:
     entries: dict[str, int | None] = field(default_factory=dict)
     changed: bool = False
     used: set[str] = field(default_factory=set)  # names this run's images need
+    merged: list[Path] = field(default_factory=list)  # shard manifests read into this one
 
     def use(self, names: list[str]) -> None:
         """Note that this run's images need these variants (they survive `prune`)."""
@@ -79,24 +83,46 @@ class Manifest:
         body = {"version": VERSION, "variants": dict(sorted(self.entries.items()))}
         write_atomic(self.path, (json.dumps(body, indent=1) + "\n").encode())
         self.changed = False
+        if self.path.name == MANIFEST_NAME:
+            # their entries are in this one now
+            for path in self.merged:
+                path.unlink(missing_ok=True)
+            self.merged = []
 
 
-def load_manifest(folder: Path) -> Manifest:
-    """Read the manifest in a variants folder; a missing or unreadable one starts empty."""
-    path = folder / MANIFEST_NAME
+def load_manifest(folder: Path, shard: Shard | None = None) -> Manifest:
+    """Read the manifest in a variants folder, with what shard runs recorded beside it.
+
+    A missing or unreadable file counts as empty. A shard run records into its own file
+    (`assets-tool-manifest.shard-K-of-N.json`), so jobs that share one folder never write the
+    same file; an unsharded run merges them all into the main manifest.
+    """
+    main = folder / MANIFEST_NAME
+    shards = sorted(folder.glob(SHARD_MANIFESTS)) if folder.is_dir() else []
+    entries = _entries(main)
+    for path in shards:
+        entries.update(_entries(path))
+    if shard is not None:
+        name = f"assets-tool-manifest.shard-{shard.index}-of-{shard.count}.json"
+        return Manifest(folder / name, entries)
+    return Manifest(main, entries, changed=bool(shards), merged=shards)
+
+
+def _entries(path: Path) -> dict[str, int | None]:
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return Manifest(path)
+        return {}
     if not isinstance(body, dict) or body.get("version") != VERSION:
-        return Manifest(path)
+        return {}
     variants = body.get("variants", {})
-    entries = {
+    if not isinstance(variants, dict):
+        return {}
+    return {
         str(k): (v if isinstance(v, int) else None)
         for k, v in variants.items()
         if v is None or isinstance(v, int)
     }
-    return Manifest(path, entries)
 
 
 def _has_size(path: Path, size: int) -> bool:
