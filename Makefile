@@ -33,6 +33,7 @@ test: $(BIN)/assets-tool lint
 bench: $(BIN)/assets-tool
 	$(BIN)/python benchmarks/build_speed.py
 	$(BIN)/python benchmarks/encoders.py
+	$(BIN)/python benchmarks/cluster.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
