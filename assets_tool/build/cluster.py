@@ -8,10 +8,11 @@ driver reads and writes files; workers receive source bytes and return encoded b
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from ..config import Config
 from ..errors import ConfigError
@@ -27,6 +28,24 @@ class Encoders:
 
     executor: Executor | None
     slots: int | None = None
+
+
+class DaskExecutor(Executor):
+    """Submit straight to a Dask client; its futures have the `result()` the build calls.
+
+    Not `Client.get_executor()`: its wrapper reads a task's status after fetching its result,
+    so a worker that dies just after finishing a task turns that result into a spurious
+    `ValueError` (distributed 2026.8, `cfexecutor._cascade_future`). The client's own futures
+    wait for Dask to recompute lost results instead.
+    """
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """Run `fn(*args, **kwargs)` on a worker (every call a task of its own)."""
+        future: Future[Any] = self._client.submit(fn, *args, pure=False, **kwargs)
+        return future
 
 
 def scheduler_address(config: Config) -> str:
@@ -61,6 +80,6 @@ def open_encoders(config: Config) -> Iterator[Encoders]:
         ) from exc
     try:
         threads = sum(client.nthreads().values())
-        yield Encoders(client.get_executor(), max(1, threads))
+        yield Encoders(DaskExecutor(client), max(1, threads))
     finally:
         client.close()
