@@ -32,6 +32,7 @@ from ..render import (
 from ..report import BuildMode, BuildReport
 from ..scan import Collection, Resolved, rewritable, variant_prefix
 from .manifest import Manifest
+from .sources import Known, SourceCache, load_sources
 
 NO_PLAN = Plan(ImageInfo("", 0, 0, False, False, False), ())
 
@@ -42,13 +43,23 @@ class SourceJob:
 
     path: Path
     items: list[Resolved]
-    data: bytes  # the bytes to publish: location already removed when configured
+    # the bytes to publish, location already removed when configured; None until needed when
+    # an earlier run's record says what they hold (read only if something must be encoded)
+    data: bytes | None
     stripped: bool  # `data` differs from the file: location was found and removed
     info: ImageInfo
     digest: str  # SHA-256 of `data`: names the variants, and picks the shard that renders it
+    size: int  # bytes of `data`
+    original_size: int  # bytes of the file as it was found
     plan: Plan = NO_PLAN  # set once the source is known not to be animated
     widths: dict[ImageRef, tuple[int, ...]] = field(default_factory=dict)  # widths each shows
     assumed: bool = False  # --check: variants not encoded; assume every planned one is kept
+
+    def load(self) -> bytes:
+        """Return the bytes to encode, reading the (unchanged, clean) file if not read yet."""
+        if self.data is None:
+            self.data = _read_source(self.path)
+        return self.data
 
 
 # called with (images finished so far, images in all) each time one finishes
@@ -83,8 +94,9 @@ def render_all(
         mode=mode,
         report=report,
         served=served,
+        sources=load_sources(collection.site.root),
     )
-    jobs = _prepared_jobs(collection, config, mode, settings, report)
+    jobs = _prepared_jobs(collection, config, settings, run)
     own_pool = executor is None
     pool: Executor | None = executor
     in_flight: list[tuple[SourceJob, Future[dict[str, bytes]] | None]] = []
@@ -96,7 +108,7 @@ def render_all(
     def finish_next() -> None:
         nonlocal finished, held
         job, future = in_flight.pop(0)
-        held -= len(job.data) if future is not None else 0
+        held -= job.size if future is not None else 0
         run.finish(job, future)
         finished += 1
         if on_progress:
@@ -119,8 +131,9 @@ def render_all(
             else:
                 if pool is None:
                     pool = _default_pool(config)
-                in_flight.append((job, pool.submit(encode, job.data, job.path, job.plan, settings)))
-                held += len(job.data)
+                data = job.load()
+                in_flight.append((job, pool.submit(encode, data, job.path, job.plan, settings)))
+                held += job.size
             while must_wait():
                 finish_next()
         while in_flight:
@@ -130,22 +143,20 @@ def render_all(
     finally:
         if own_pool and pool is not None:
             pool.shutdown(cancel_futures=True)
+    if mode.writes:
+        run.sources.save()
     return run.sets
 
 
 def _prepared_jobs(
-    collection: Collection,
-    config: Config,
-    mode: BuildMode,
-    settings: EncodeSettings,
-    report: BuildReport,
+    collection: Collection, config: Config, settings: EncodeSettings, run: _Publisher
 ) -> Iterator[SourceJob]:
     """Strip, probe and plan each source in turn, reporting (not raising) per-file errors."""
     for path, items in collection.by_source().items():
         try:
-            job = _prepare(path, items, config, mode, settings, report)
+            job = _prepare(path, items, config, settings, run)
         except AssetsToolError as error:
-            report.errors.append(_at_first_ref(error, items))
+            run.report.errors.append(_at_first_ref(error, items))
             continue
         if job is not None:
             yield job
@@ -155,24 +166,20 @@ def _prepare(
     path: Path,
     items: list[Resolved],
     config: Config,
-    mode: BuildMode,
     settings: EncodeSettings,
-    report: BuildReport,
+    run: _Publisher,
 ) -> SourceJob | None:
-    original = _read_source(path)
-    data = strip_location(original, path) if config.strip_location else original
-    digest = hashlib.sha256(data).hexdigest()
-    if mode.shard is not None and not mode.shard.owns(digest):
+    mode, report = run.mode, run.report
+    job = _known_job(path, items, config, run.sources) or _read_job(path, items, config, settings)
+    if mode.shard is not None and not mode.shard.owns(job.digest):
         return None  # another slice of a sharded build renders it
     report.images += 1
-    report.bytes_before += len(original)
-    info = probe(data, path, settings.max_pixels)
-    stripped = data is not original and data != original
-    job = SourceJob(path, items, data, stripped, info, digest)
+    report.bytes_before += job.original_size
+    info = job.info
     if info.animated:
         report.notes.append(f"{path}: animated image left as it is (no variants)")
-        report.bytes_after += len(data) * len(items)  # every reader downloads it as it is
-        _publish_original(job, mode, report)
+        report.bytes_after += job.size * len(items)  # every reader downloads it as it is
+        run.publish_original(job)
         return None
     # a front matter image is only cleaned: no markup would ever name its variants
     job.widths = {
@@ -180,25 +187,35 @@ def _prepare(
         for i in items
     }
     union = tuple(sorted({w for ws in job.widths.values() for w in ws}))
-    job.plan = plan(info, digest, path.stem, union, settings)
+    job.plan = plan(info, job.digest, path.stem, union, settings)
+    if job.data is not None and not job.stripped:
+        # the file is as published: the next run need not read it (unless stripping is
+        # turned on while it still holds location)
+        clean = config.strip_location
+        run.sources.remember(path, Known(job.digest, info, clean, job.size))
     return job
 
 
-def _publish_original(job: SourceJob, mode: BuildMode, report: BuildReport) -> None:
-    """Replace the original by its location-free bytes, once it is known to decode."""
-    if not job.stripped or mode.shard is not None:  # a shard run touches no original
-        return
-    if mode.writes:
-        try:
-            write_atomic(job.path, job.data)
-        except OSError as exc:
-            error = ImageError(
-                job.path, f"cannot strip location ({exc.strerror})", "check permissions"
-            )
-            report.errors.append(_at_first_ref(error, job.items))
-            return
-    report.locations_removed += 1
-    report.files_written.append(job.path)
+def _known_job(
+    path: Path, items: list[Resolved], config: Config, sources: SourceCache
+) -> SourceJob | None:
+    """Make the job from an earlier run's record of this unchanged file, without reading it."""
+    known = sources.lookup(path, config.strip_location)
+    if known is None:
+        return None
+    return SourceJob(path, items, None, False, known.info, known.digest, known.size, known.size)
+
+
+def _read_job(
+    path: Path, items: list[Resolved], config: Config, settings: EncodeSettings
+) -> SourceJob:
+    """Read, strip (in memory), hash and probe a source."""
+    original = _read_source(path)
+    data = strip_location(original, path) if config.strip_location else original
+    info = probe(data, path, settings.max_pixels)
+    digest = hashlib.sha256(data).hexdigest()
+    stripped = data is not original and data != original
+    return SourceJob(path, items, data, stripped, info, digest, len(data), len(original))
 
 
 def _read_source(path: Path) -> bytes:
@@ -227,7 +244,26 @@ class _Publisher:
     mode: BuildMode
     report: BuildReport
     served: frozenset[str]
+    sources: SourceCache
     sets: dict[ImageRef, VariantSet] = field(default_factory=dict)
+
+    def publish_original(self, job: SourceJob) -> None:
+        """Replace the original by its location-free bytes, once it is known to decode."""
+        mode, report = self.mode, self.report
+        if not job.stripped or mode.shard is not None:  # a shard run touches no original
+            return
+        if mode.writes:
+            try:
+                write_atomic(job.path, job.load())
+            except OSError as exc:
+                error = ImageError(
+                    job.path, f"cannot strip location ({exc.strerror})", "check permissions"
+                )
+                report.errors.append(_at_first_ref(error, job.items))
+                return
+            self.sources.remember(job.path, Known(job.digest, job.info, True, job.size))
+        report.locations_removed += 1
+        report.files_written.append(job.path)
 
     def finish(self, job: SourceJob, future: Future[dict[str, bytes]] | None) -> None:
         """Publish one source's encoded variants and hand each reference its VariantSet."""
@@ -241,7 +277,7 @@ class _Publisher:
             failed = ImageError(job.path, f"encoding failed ({error})", "report this file")
             report.errors.append(_at_first_ref(failed, job.items))
             return
-        _publish_original(job, self.mode, report)
+        self.publish_original(job)
         for item in job.items:
             shown = set(job.widths[item.ref])
             variants = tuple(v for v in kept if v.width in shown)
@@ -251,7 +287,7 @@ class _Publisher:
             # an image left as it is (front matter) is downloaded as it is
             served = self.served
             offered = tuple(v for v in variants if not served or v.mime in served) or variants
-            report.bytes_after += _served_bytes(offered, item.ref, job.info) or len(job.data)
+            report.bytes_after += _served_bytes(offered, item.ref, job.info) or job.size
 
     def _kept_variants(
         self, job: SourceJob, future: Future[dict[str, bytes]] | None
