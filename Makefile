@@ -11,7 +11,7 @@ DEMO_GALLERY := build/demo-gallery
 $(BIN)/assets-tool: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,dask]'
 	touch $@
 
 demo: $(BIN)/assets-tool
@@ -38,6 +38,7 @@ bench: $(BIN)/assets-tool
 	$(BIN)/python benchmarks/build_speed.py
 	$(BIN)/python benchmarks/encoders.py
 	$(BIN)/python benchmarks/gallery.py
+	$(BIN)/python benchmarks/cluster.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -65,6 +65,11 @@ class Config:
     # _config.yml `url`/`baseurl` when not set here
     url: str = ""
     baseurl: str = ""
+    # Dask scheduler that renders the variants (tcp://host:8786); "" renders in a local process
+    # pool, or on the scheduler DASK_SCHEDULER_ADDRESS names
+    scheduler: str = ""
+    # "K/N": render only the K-th of N slices of the sources (a CI matrix job), rewrite nothing
+    shard: str = ""
 
     @property
     def strips_referenced(self) -> bool:
@@ -79,6 +84,31 @@ class Config:
     def replace(self, **changes: Any) -> Config:
         """Return a copy with some options changed (command-line overrides)."""
         return _validated(dataclasses.replace(self, **changes), source=None)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """The K-th of N slices of a site's sources, partitioned by content hash."""
+
+    index: int  # 1-based, as CI matrices count
+    count: int
+
+    def owns(self, digest: str) -> bool:
+        """Tell whether the source whose SHA-256 hex digest is `digest` belongs to this slice."""
+        return int(digest[:16], 16) % self.count == self.index - 1
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def parse_shard(text: str) -> Shard | None:
+    """Read a `shard` setting ("K/N", 1 <= K <= N); "" means no sharding."""
+    if not text:
+        return None
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise ConfigError(None, f"shard `{text}` is not K/N with 1 <= K <= N", "use e.g. 2/8")
+    return Shard(int(index), int(count))
 
 
 MARKUPS = ("auto", "picture", "img")
@@ -198,6 +228,10 @@ def _validated(config: Config, source: Path | None) -> Config:
         raise bad("`avif_speed` must be between 0 and 10", "pick e.g. 7")
     if config.workers < 0:
         raise bad("`workers` must be 0 (one per core) or more", "set e.g. 2")
+    try:
+        parse_shard(config.shard)
+    except ConfigError as error:
+        raise bad(error.what, error.fix) from error
     first = Path(config.output_dir).parts[:1]
     if (
         Path(config.output_dir).is_absolute()

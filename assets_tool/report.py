@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import Shard
 from .errors import AssetsToolError
 
 
@@ -16,11 +17,18 @@ class BuildMode:
     dry_run: bool = False  # compute everything, write nothing, collect diffs
     check: bool = False  # write nothing, skip encoding; only tell whether anything would change
     revert: bool = False  # put the authors' original references back; touch no image
+    # render and publish only this slice's variants; touch no post and no original
+    shard: Shard | None = None
 
     @property
     def writes(self) -> bool:
         """Tell whether this run writes files."""
         return not (self.dry_run or self.check)
+
+    @property
+    def edits_site(self) -> bool:
+        """Tell whether this run may change posts and originals (not a shard's render-only run)."""
+        return self.writes and self.shard is None
 
 
 @dataclass
@@ -62,8 +70,10 @@ class BuildReport:
         # a run that writes nothing encodes nothing: sizes of variants not yet made are guesses
         guess = "~" if self.estimated else ""
         disk = f"{guess}{human_bytes(self.variants_bytes)}"
+        # a slice of a sharded build says so: its counts are its slice's only
+        shard = f"shard {mode.shard}: " if mode is not None and mode.shard else ""
         return (
-            f"{self.images} images, {self.variants_written} variants {written}, "
+            f"{shard}{self.images} images, {self.variants_written} variants {written}, "
             f"{human_bytes(self.bytes_before)} -> {guess}{human_bytes(self.bytes_after)}, "
             f"variants use {disk}{' (estimated: not encoded)' if guess else ''}, "
             f"{self.locations_removed} locations {removed}, {len(self.posts_changed)} posts "

@@ -56,18 +56,20 @@ def naive_build(site: Path) -> None:
                 (out / f"{path.stem}-{width}.{fmt.lower()}").write_bytes(buf.getvalue())
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    """Run a command; return wall seconds and the peak RSS (MB) of its largest process."""
+def timed(command: list[str]) -> tuple[float, float, int]:
+    """Run a command; return wall seconds, CPU seconds (it and its children) and the peak RSS
+    (MB) of its largest process."""
     probe = (
         "import resource, subprocess, sys;"
         "subprocess.run(sys.argv[1:], check=True, capture_output=True);"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(u.ru_utime + u.ru_stime, u.ru_maxrss)"
     )
     start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
-    ).stdout
-    return time.perf_counter() - start, int(out) // 1024
+    ).stdout.split()
+    return time.perf_counter() - start, float(out[0]), int(out[1]) // 1024
 
 
 def _photo(seed: int) -> bytes:
@@ -121,7 +123,7 @@ def main() -> int:
             make_site(site, photos=photos)
             bigger_site(site, copies)
             count = 7 * (copies + 1)
-            seconds, peak = timed([*tool, str(site)])
+            seconds, _, peak = timed([*tool, str(site)])
             print(f"{count:>7}{seconds:>9.1f}{seconds / count:>9.2f}{peak:>9}")
     return 0
 

@@ -42,8 +42,14 @@ def build_site(
     mode: BuildMode,
     executor: Executor | None = None,
     on_progress: Progress | None = None,
+    slots: int | None = None,
 ) -> BuildReport:
-    """Run the main job on the site at `root` and report what changed."""
+    """Run the main job on the site at `root` and report what changed.
+
+    Variants are encoded on `executor` (a local process pool when None; any
+    `concurrent.futures.Executor`, such as a Dask cluster's, which runs `slots` encodes at
+    once). A `mode.shard` run renders only its slice and leaves posts and originals alone.
+    """
     collection = collect(root, config)
     report = BuildReport(errors=list(collection.errors))
     report.skipped = [
@@ -57,20 +63,17 @@ def build_site(
     folder = variants_dir(collection.site, config.output_dir)
     if mode.writes:
         _sweep(collection, folder)
-    manifest = load_manifest(folder, folder_name(collection.site.root, folder))
+    manifest = load_manifest(folder, folder_name(collection.site.root, folder), mode.shard)
     # a variant a post names directly must outlive the photo it was made from
     manifest.use([_name_in(folder, item.source.path) for item in collection.variant_refs])
     if collection.site.built:
         manifest.use(_named_in_pages(collection, manifest))
     served = SERVED_MIMES[markup_style(collection, config)]
     variant_sets = render_all(
-        collection, config, mode, manifest, report, executor, on_progress, served
+        collection, config, mode, manifest, report, executor, on_progress, served, slots
     )
-    _prune(manifest, folder, mode, report)
-    if not report.errors:  # a reference an error hid may still use the old folder's variants
-        keep = {path.resolve() for path in collection.by_source()}
-        keep |= {item.source.path.resolve() for item in collection.variant_refs}
-        remove_old_folders(collection.site.root, manifest.folder, keep, mode, report)
+    if mode.shard is None:  # a slice cannot tell which of the other slices' variants are stale
+        _remove_unused(collection, manifest, folder, mode, report)
     pending = report.variants_bytes  # estimates of variants a run that writes nothing skipped
     report.variants_bytes += _recorded_bytes(manifest, folder, report)
     if mode.writes:
@@ -80,6 +83,8 @@ def build_site(
             report.errors.append(
                 AssetsToolError(manifest.path, f"cannot write ({exc.strerror})", "check the folder")
             )
+    if mode.shard is not None:
+        return report
     if hugo_sources(collection.site):
         # Markdown images reach the page through the render hook: their text stays as written
         by_hook = publish_hugo(collection, variant_sets, config, mode, report)
@@ -102,6 +107,18 @@ def _sweep(collection: Collection, folder: Path) -> None:
     for parent, found in names.items():
         remove_stale_temps(parent, found)
     remove_stale_temps(folder)
+
+
+def _remove_unused(
+    collection: Collection, manifest: Manifest, folder: Path, mode: BuildMode, report: BuildReport
+) -> None:
+    """Remove the variants no reference needs, here and in a former `output_dir`."""
+    _prune(manifest, folder, mode, report)
+    if report.errors:  # a reference an error hid may still use the old folder's variants
+        return
+    keep = {path.resolve() for path in collection.by_source()}
+    keep |= {item.source.path.resolve() for item in collection.variant_refs}
+    remove_old_folders(collection.site.root, manifest.folder, keep, mode, report)
 
 
 def _named_in_pages(collection: Collection, manifest: Manifest) -> list[str]:

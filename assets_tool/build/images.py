@@ -33,6 +33,7 @@ from ..report import BuildMode, BuildReport
 from ..scan import Collection, Resolved, rewritable, variant_prefix, variants_dir
 from .estimates import estimated_variants
 from .manifest import Manifest
+from .sources import Known, SourceCache, load_sources
 
 NO_PLAN = Plan(ImageInfo("", 0, 0, False, False, False), ())
 
@@ -43,16 +44,30 @@ class SourceJob:
 
     path: Path
     items: list[Resolved]
-    data: bytes  # the bytes to publish: location already removed when configured
+    # the bytes to publish, location already removed when configured; None until needed when
+    # an earlier run's record says what they hold (read only if something must be encoded)
+    data: bytes | None
     stripped: bool  # `data` differs from the file: location was found and removed
     info: ImageInfo
+    digest: str  # SHA-256 of `data`: names the variants, and picks the shard that renders it
+    size: int  # bytes of `data`
+    original_size: int  # bytes of the file as it was found
     plan: Plan = NO_PLAN  # set once the source is known not to be animated
     widths: dict[ImageRef, tuple[int, ...]] = field(default_factory=dict)  # widths each shows
     assumed: bool = False  # --dry-run, --check: not encoded; every planned variant is assumed kept
 
+    def load(self) -> bytes:
+        """Return the bytes to encode, reading the (unchanged, clean) file if not read yet."""
+        if self.data is None:
+            self.data = _read_source(self.path)
+        return self.data
+
 
 # called with (images finished so far, images in all) each time one finishes
 Progress = Callable[[int, int], None]
+# source bytes the driver holds for encodes in flight, whatever the number of workers: a big
+# cluster must not make a 100,000-photo run hold its photos in memory
+MAX_BYTES_IN_FLIGHT = 256 * 1024 * 1024
 
 
 def render_all(
@@ -64,11 +79,13 @@ def render_all(
     executor: Executor | None = None,
     on_progress: Progress | None = None,
     served: frozenset[str] = frozenset(),
+    slots: int | None = None,
 ) -> dict[ImageRef, VariantSet]:
     """Prepare, encode and publish every source; return each reference's VariantSet.
 
     `served` names the MIME types the markup offers browsers (all, when empty): it only
-    decides which file `bytes_after` counts as downloaded.
+    decides which file `bytes_after` counts as downloaded. `slots` is how many encodes
+    `executor` runs at once (a cluster's threads); the local pool's workers by default.
     """
     settings = EncodeSettings.from_config(config)
     run = _Publisher(
@@ -78,21 +95,30 @@ def render_all(
         mode=mode,
         report=report,
         served=served,
+        sources=load_sources(collection.site.root),
     )
-    jobs = _prepared_jobs(collection, config, mode, settings, report)
+    jobs = _prepared_jobs(collection, config, settings, run)
     own_pool = executor is None
     pool: Executor | None = executor
     in_flight: list[tuple[SourceJob, Future[dict[str, bytes]] | None]] = []
-    limit = 2 * _worker_count(config)
+    limit = 2 * (slots or _worker_count(config))
     total = len(collection.by_source())
     finished = 0
+    held = 0  # bytes of the sources in flight
 
     def finish_next() -> None:
-        nonlocal finished
-        run.finish(*in_flight.pop(0))
+        nonlocal finished, held
+        job, future = in_flight.pop(0)
+        held -= job.size if future is not None else 0
+        run.finish(job, future)
         finished += 1
         if on_progress:
             on_progress(finished, total)
+
+    def must_wait() -> bool:
+        if not in_flight:
+            return False
+        return len(in_flight) >= limit or held > MAX_BYTES_IN_FLIGHT or in_flight[0][1] is None
 
     try:
         for job in jobs:
@@ -107,8 +133,10 @@ def render_all(
             else:
                 if pool is None:
                     pool = _default_pool(config)
-                in_flight.append((job, pool.submit(encode, job.data, job.path, job.plan, settings)))
-            while len(in_flight) >= limit or (in_flight and in_flight[0][1] is None):
+                data = job.load()
+                in_flight.append((job, pool.submit(encode, data, job.path, job.plan, settings)))
+                held += job.size
+            while must_wait():
                 finish_next()
         while in_flight:
             finish_next()
@@ -117,22 +145,20 @@ def render_all(
     finally:
         if own_pool and pool is not None:
             pool.shutdown(cancel_futures=True)
+    if mode.writes:
+        run.sources.save()
     return run.sets
 
 
 def _prepared_jobs(
-    collection: Collection,
-    config: Config,
-    mode: BuildMode,
-    settings: EncodeSettings,
-    report: BuildReport,
+    collection: Collection, config: Config, settings: EncodeSettings, run: _Publisher
 ) -> Iterator[SourceJob]:
     """Strip, probe and plan each source in turn, reporting (not raising) per-file errors."""
     for path, items in collection.by_source().items():
         try:
-            job = _prepare(path, items, config, mode, settings, report)
+            job = _prepare(path, items, config, settings, run)
         except AssetsToolError as error:
-            report.errors.append(_at_first_ref(error, items))
+            run.report.errors.append(_at_first_ref(error, items))
             continue
         if job is not None:
             yield job
@@ -142,20 +168,20 @@ def _prepare(
     path: Path,
     items: list[Resolved],
     config: Config,
-    mode: BuildMode,
     settings: EncodeSettings,
-    report: BuildReport,
+    run: _Publisher,
 ) -> SourceJob | None:
-    original = _read_source(path)
+    mode, report = run.mode, run.report
+    job = _known_job(path, items, config, run.sources) or _read_job(path, items, config, settings)
+    if mode.shard is not None and not mode.shard.owns(job.digest):
+        return None  # another slice of a sharded build renders it
     report.images += 1
-    report.bytes_before += len(original)
-    data = strip_location(original, path) if config.strips_referenced else original
-    info = probe(data, path, settings.max_pixels)
-    job = SourceJob(path, items, data, data is not original and data != original, info)
+    report.bytes_before += job.original_size
+    info = job.info
     if info.animated:
         report.notes.append(f"{path}: animated image left as it is (no variants)")
-        report.bytes_after += len(data) * len(items)  # every reader downloads it as it is
-        _publish_original(job, mode, report)
+        report.bytes_after += job.size * len(items)  # every reader downloads it as it is
+        run.publish_original(job)
         return None
     # a front matter image is only cleaned: no markup would ever name its variants
     job.widths = {
@@ -163,26 +189,35 @@ def _prepare(
         for i in items
     }
     union = tuple(sorted({w for ws in job.widths.values() for w in ws}))
-    digest = hashlib.sha256(data).hexdigest()
-    job.plan = plan(info, digest, path.stem, union, settings)
+    job.plan = plan(info, job.digest, path.stem, union, settings)
+    if job.data is not None and not job.stripped:
+        # the file is as published: the next run need not read it (unless stripping is
+        # turned on while it still holds location)
+        clean = config.strips_referenced
+        run.sources.remember(path, Known(job.digest, info, clean, job.size))
     return job
 
 
-def _publish_original(job: SourceJob, mode: BuildMode, report: BuildReport) -> None:
-    """Replace the original by its location-free bytes, once it is known to decode."""
-    if not job.stripped:
-        return
-    if mode.writes:
-        try:
-            write_atomic(job.path, job.data)
-        except OSError as exc:
-            error = ImageError(
-                job.path, f"cannot strip location ({exc.strerror})", "check permissions"
-            )
-            report.errors.append(_at_first_ref(error, job.items))
-            return
-    report.locations_removed += 1
-    report.files_written.append(job.path)
+def _known_job(
+    path: Path, items: list[Resolved], config: Config, sources: SourceCache
+) -> SourceJob | None:
+    """Make the job from an earlier run's record of this unchanged file, without reading it."""
+    known = sources.lookup(path, config.strips_referenced)
+    if known is None:
+        return None
+    return SourceJob(path, items, None, False, known.info, known.digest, known.size, known.size)
+
+
+def _read_job(
+    path: Path, items: list[Resolved], config: Config, settings: EncodeSettings
+) -> SourceJob:
+    """Read, strip (in memory), hash and probe a source."""
+    original = _read_source(path)
+    data = strip_location(original, path) if config.strips_referenced else original
+    info = probe(data, path, settings.max_pixels)
+    digest = hashlib.sha256(data).hexdigest()
+    stripped = data is not original and data != original
+    return SourceJob(path, items, data, stripped, info, digest, len(data), len(original))
 
 
 def _read_source(path: Path) -> bytes:
@@ -211,7 +246,26 @@ class _Publisher:
     mode: BuildMode
     report: BuildReport
     served: frozenset[str]
+    sources: SourceCache
     sets: dict[ImageRef, VariantSet] = field(default_factory=dict)
+
+    def publish_original(self, job: SourceJob) -> None:
+        """Replace the original by its location-free bytes, once it is known to decode."""
+        mode, report = self.mode, self.report
+        if not job.stripped or mode.shard is not None:  # a shard run touches no original
+            return
+        if mode.writes:
+            try:
+                write_atomic(job.path, job.load())
+            except OSError as exc:
+                error = ImageError(
+                    job.path, f"cannot strip location ({exc.strerror})", "check permissions"
+                )
+                report.errors.append(_at_first_ref(error, job.items))
+                return
+            self.sources.remember(job.path, Known(job.digest, job.info, True, job.size))
+        report.locations_removed += 1
+        report.files_written.append(job.path)
 
     def finish(self, job: SourceJob, future: Future[dict[str, bytes]] | None) -> None:
         """Publish one source's encoded variants and hand each reference its VariantSet."""
@@ -225,7 +279,7 @@ class _Publisher:
             failed = ImageError(job.path, f"encoding failed ({error})", "report this file")
             report.errors.append(_at_first_ref(failed, job.items))
             return
-        _publish_original(job, self.mode, report)
+        self.publish_original(job)
         for item in job.items:
             shown = set(job.widths[item.ref])
             variants = tuple(v for v in kept if v.width in shown)
@@ -235,7 +289,7 @@ class _Publisher:
             # an image left as it is (front matter) is downloaded as it is
             served = self.served
             offered = tuple(v for v in variants if not served or v.mime in served) or variants
-            report.bytes_after += _served_bytes(offered, item.ref, job.info) or len(job.data)
+            report.bytes_after += _served_bytes(offered, item.ref, job.info) or job.size
 
     def _kept_variants(
         self, job: SourceJob, future: Future[dict[str, bytes]] | None
@@ -244,7 +298,7 @@ class _Publisher:
         if job.assumed:
             report.variants_written += len(planned)
             report.files_written.extend(self.folder / v.name for v in planned)
-            guessed = estimated_variants(job.plan, len(job.data))
+            guessed = estimated_variants(job.plan, job.size)
             report.estimated += len(guessed)
             report.variants_bytes += sum(v.size for v in guessed)
             return guessed

@@ -18,8 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_atomic
+from ..config import Shard
 
 MANIFEST_NAME = "assets-tool-manifest.json"
+# what a `--shard K/N` run records; the next unsharded build merges them into MANIFEST_NAME
+SHARD_MANIFESTS = "assets-tool-manifest.shard-*.json"
 # what atomic.write_atomic names its temp files (tempfile.mkstemp: 8 random characters)
 _TEMP = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp\Z")
 VERSION = 1
@@ -36,6 +39,7 @@ class Manifest:
     folder: str = ""
     changed: bool = False
     used: set[str] = field(default_factory=set)  # names this run's images need
+    merged: list[Path] = field(default_factory=list)  # shard manifests read into this one
 
     def use(self, names: list[str]) -> None:
         """Note that this run's images need these variants (they survive `prune`)."""
@@ -87,26 +91,45 @@ class Manifest:
         }
         write_atomic(self.path, (json.dumps(body, indent=1) + "\n").encode())
         self.changed = False
+        if self.path.name == MANIFEST_NAME:
+            # their entries are in this one now
+            for path in self.merged:
+                path.unlink(missing_ok=True)
+            self.merged = []
 
 
-def load_manifest(folder: Path, name: str = "") -> Manifest:
-    """Read the manifest in a variants folder; a missing or unreadable one starts empty.
+def load_manifest(folder: Path, name: str = "", shard: Shard | None = None) -> Manifest:
+    """Read the manifest in a variants folder, with what shard runs recorded beside it.
 
-    `name` is the folder as output_dir names it; a manifest that does not record it yet is
-    marked changed, so the next build that writes records it.
+    A missing or unreadable file counts as empty. `name` is the folder as output_dir names
+    it; a manifest that does not record it yet is marked changed, so the next build that
+    writes records it. A shard run records into its own file
+    (`assets-tool-manifest.shard-K-of-N.json`), so jobs that share one folder never write the
+    same file; an unsharded run merges them all into the main manifest.
     """
-    path = folder / MANIFEST_NAME
-    body = read_body(path)
-    if body is None:
-        return Manifest(path, folder=name)
-    variants = body.get("variants", {})
-    entries = {
+    main = folder / MANIFEST_NAME
+    shards = sorted(folder.glob(SHARD_MANIFESTS)) if folder.is_dir() else []
+    body = read_body(main)
+    entries = _entries(body)
+    for path in shards:
+        entries.update(_entries(read_body(path)))
+    if shard is not None:
+        own = f"assets-tool-manifest.shard-{shard.index}-of-{shard.count}.json"
+        return Manifest(folder / own, entries, folder=name)
+    recorded = body.get("folder") if body is not None else None
+    changed = bool(shards) or (body is not None and recorded != name)
+    return Manifest(main, entries, changed=changed, folder=name, merged=shards)
+
+
+def _entries(body: dict[str, Any] | None) -> dict[str, int | None]:
+    variants = body.get("variants", {}) if body is not None else {}
+    if not isinstance(variants, dict):
+        return {}
+    return {
         str(k): (v if isinstance(v, int) else None)
         for k, v in variants.items()
         if v is None or isinstance(v, int)
     }
-    recorded = body.get("folder")
-    return Manifest(path, entries, changed=recorded != name, folder=name)
 
 
 def read_body(path: Path) -> dict[str, Any] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,8 @@ from typing import Any
 import click
 
 from .. import config as config_module
-from ..build import BuildMode, build_site, inventory, load_site_config
-from ..config import Config
+from ..build import BuildMode, build_site, inventory, load_site_config, open_encoders
+from ..config import Config, parse_shard
 from ..errors import AssetsToolError, ConfigError
 from ..report import BuildReport
 from .common import (
@@ -61,6 +62,16 @@ def _load(site: Path, **options: Any) -> Config:
 @click.option("--widths", help="Comma-separated widths for images shown at no stated width.")
 @click.option("--formats", help="Comma-separated modern formats: avif,webp.")
 @click.option("--no-strip", "no_strip", is_flag=True, help="Leave location data in the originals.")
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Render on this Dask scheduler's workers (tcp://host:8786; needs the dask extra).",
+)
+@click.option(
+    "--shard",
+    metavar="K/N",
+    help="Render only slice K of N (a CI matrix job); posts and originals are left alone.",
+)
 def build(
     site: Path,
     dry_run: bool,
@@ -73,6 +84,8 @@ def build(
     widths: str | None,
     formats: str | None,
     no_strip: bool,
+    scheduler: str | None,
+    shard: str | None,
 ) -> None:
     """Render variants, strip location and rewrite the posts of SITE."""
     mode = BuildMode(dry_run=dry_run, check=check, revert=revert)
@@ -86,6 +99,11 @@ def build(
                 widths=_csv(widths, int),
                 formats=_csv(formats, str),
                 strip_location="false" if no_strip else None,
+                scheduler=scheduler,
+                shard=shard,
+            )
+            mode = BuildMode(
+                dry_run=dry_run, check=check, revert=revert, shard=parse_shard(config.shard)
             )
             report = _run_with_progress(site, config, mode)
         except AssetsToolError as error:
@@ -114,15 +132,19 @@ def _csv(value: str | None, kind: type) -> tuple[Any, ...] | None:
 
 
 def _run_with_progress(site: Path, config: Config, mode: BuildMode) -> BuildReport:
-    if not sys.stderr.isatty():
-        return build_site(site, config, mode)
-    with click.progressbar(length=1, label="images", file=sys.stderr) as bar:
+    with open_encoders(config) as encoders:
+        run = functools.partial(
+            build_site, site, config, mode, encoders.executor, slots=encoders.slots
+        )
+        if not sys.stderr.isatty():
+            return run()
+        with click.progressbar(length=1, label="images", file=sys.stderr) as bar:
 
-        def advance(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
+            def advance(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
 
-        return build_site(site, config, mode, on_progress=advance)
+            return run(on_progress=advance)
 
 
 def _print_report(report: BuildReport, mode: BuildMode, as_json: bool) -> None:

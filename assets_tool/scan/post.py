@@ -216,8 +216,7 @@ def _front_matter(
         return (1 if text.startswith("\ufeff") else 0), _Front()
     first_line = bisect.bisect_right(line_starts, match.start(1))
     try:
-        node = yaml.compose(match.group(1), Loader=yaml.SafeLoader)
-        data = yaml.safe_load(match.group(1))
+        node, data = _parse_yaml(match.group(1))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line - 1
@@ -230,6 +229,20 @@ def _front_matter(
     media_subpath = subpath if isinstance(subpath, str) and subpath else None
     ref = _front_image(node, data.get("image"), post, match.start(1), line_starts, site_url)
     return match.end(), _Front(ref, media_subpath)
+
+
+# libyaml's parser when PyYAML has it: ten times faster, the same nodes and marks
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (for exact character spans) and the values built from it."""
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
 
 
 def _front_image(
