@@ -23,6 +23,7 @@ from ..render import (
     EncodeSettings,
     Plan,
     encode,
+    fallback_width,
     keep_smaller,
     plan,
     probe,
@@ -31,6 +32,7 @@ from ..render import (
 )
 from ..report import BuildMode, BuildReport
 from ..scan import Collection, Resolved, rewritable, variant_prefix
+from .display import content_width, display_of
 from .manifest import Manifest
 
 NO_PLAN = Plan(ImageInfo("", 0, 0, False, False, False), ())
@@ -47,6 +49,7 @@ class SourceJob:
     info: ImageInfo
     plan: Plan = NO_PLAN  # set once the source is known not to be animated
     widths: dict[ImageRef, tuple[int, ...]] = field(default_factory=dict)  # widths each shows
+    shown: dict[ImageRef, int] = field(default_factory=dict)  # CSS px each is displayed at
     assumed: bool = False  # --check: variants not encoded; assume every planned one is kept
 
 
@@ -78,7 +81,8 @@ def render_all(
         report=report,
         served=served,
     )
-    jobs = _prepared_jobs(collection, config, mode, settings, report)
+    column = content_width(collection.site.theme, config)
+    jobs = _prepared_jobs(collection, config, mode, settings, report, column)
     own_pool = executor is None
     pool: Executor | None = executor
     in_flight: list[tuple[SourceJob, Future[dict[str, bytes]] | None]] = []
@@ -124,11 +128,12 @@ def _prepared_jobs(
     mode: BuildMode,
     settings: EncodeSettings,
     report: BuildReport,
+    column: int,
 ) -> Iterator[SourceJob]:
     """Strip, probe and plan each source in turn, reporting (not raising) per-file errors."""
     for path, items in collection.by_source().items():
         try:
-            job = _prepare(path, items, config, mode, settings, report)
+            job = _prepare(path, items, config, mode, settings, report, column)
         except AssetsToolError as error:
             report.errors.append(_at_first_ref(error, items))
             continue
@@ -143,6 +148,7 @@ def _prepare(
     mode: BuildMode,
     settings: EncodeSettings,
     report: BuildReport,
+    column: int,
 ) -> SourceJob | None:
     original = _read_source(path)
     report.images += 1
@@ -156,13 +162,19 @@ def _prepare(
         _publish_original(job, mode, report)
         return None
     # a front matter image is only cleaned: no markup would ever name its variants
-    job.widths = {
-        i.ref: target_widths(info, _display_width(i.ref, info), config) if rewritable(i.ref) else ()
-        for i in items
-    }
+    for item in items:
+        if rewritable(item.ref):
+            display = display_of(item.ref, info.width, info.height, column, config)
+            job.shown[item.ref] = display.width
+            # a `widths` setting is the user's own ladder for images that fill the column
+            ladder = not display.stated and bool(config.widths)
+            job.widths[item.ref] = target_widths(info, None if ladder else display.width, config)
+        else:
+            job.widths[item.ref] = ()
     union = tuple(sorted({w for ws in job.widths.values() for w in ws}))
+    fallbacks = tuple(sorted({fallback_width(ws) for ws in job.widths.values() if ws}))
     digest = hashlib.sha256(data).hexdigest()
-    job.plan = plan(info, digest, path.stem, union, settings)
+    job.plan = plan(info, digest, path.stem, union, settings, fallbacks)
     return job
 
 
@@ -233,7 +245,8 @@ class _Publisher:
             # an image left as it is (front matter) is downloaded as it is
             served = self.served
             offered = tuple(v for v in variants if not served or v.mime in served) or variants
-            report.bytes_after += _served_bytes(offered, item.ref, job.info) or len(job.data)
+            wanted = job.shown.get(item.ref, 0)
+            report.bytes_after += _served_bytes(offered, wanted) or len(job.data)
 
     def _kept_variants(
         self, job: SourceJob, future: Future[dict[str, bytes]] | None
@@ -273,19 +286,10 @@ class _Publisher:
             ) from exc
 
 
-def _display_width(ref: ImageRef, info: ImageInfo) -> int | None:
-    if ref.width:
-        return ref.width
-    if ref.height and info.height:
-        return max(1, round(ref.height * info.width / info.height))
-    return None
-
-
-def _served_bytes(variants: tuple[Variant, ...], ref: ImageRef, info: ImageInfo) -> int:
+def _served_bytes(variants: tuple[Variant, ...], wanted: int) -> int:
     """Bytes a modern browser at 1x downloads: the smallest file at the narrowest fitting width."""
     if not variants:
         return 0
-    wanted = _display_width(ref, info) or min(v.width for v in variants)
     fitting = [v for v in variants if v.width >= wanted] or list(variants)
     width = min(v.width for v in fitting)
     return min(v.size for v in fitting if v.width == width)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from .collection import VARIANT_NOTE, Collection, Post, Resolved, collect, rewritable
 from .post import encode_original
-from .site import page_relative, source_hint, variant_prefix
+from .site import Site, page_relative, source_hint, variant_prefix
 
 __all__ = [
     "VARIANT_NOTE",
     "Collection",
     "Post",
     "Resolved",
+    "Site",
     "collect",
     "encode_original",
     "page_relative",

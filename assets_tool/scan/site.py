@@ -24,6 +24,8 @@ from .post import expand_liquid, same_site
 SKIPPED_DIRS = ("_site", ".git", "node_modules", "vendor", ".jekyll-cache", "_includes", "_layouts")
 POST_SUFFIXES = (".md", ".markdown", ".html")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# themes whose layout the build knows (Chirpy's post-processing, the content column's width)
+KNOWN_THEMES = ("chirpy", "minima", "mediumish")
 _OUTSIDE_FIX = "keep images inside the site folder"
 
 
@@ -35,7 +37,9 @@ class Site:
     built: bool  # True for an already built site (no _config.yml, has .html files) e.g. _site/
     url: str  # site url (from config/_config.yml), "" when unknown
     baseurl: str  # "" or "/blog"
-    theme: str | None  # "chirpy" for a Chirpy site (theme, remote_theme or Gemfile)
+    # "chirpy" for a Chirpy site (theme, remote_theme or Gemfile); "minima" or "mediumish" when
+    # `theme`/`remote_theme` names one of those; None otherwise
+    theme: str | None
     exclude: tuple[str, ...]  # the site's own `exclude:` globs from _config.yml
     collections: tuple[str, ...] = ()  # names of `collections:` in _config.yml (folders _<name>/)
 
@@ -85,8 +89,9 @@ def _has_html(root: Path) -> bool:
 
 def _theme(root: Path, jekyll: dict[str, Any]) -> str | None:
     named = f"{jekyll.get('theme') or ''} {jekyll.get('remote_theme') or ''}"
-    if "chirpy" in named.lower():
-        return "chirpy"
+    found = next((known for known in KNOWN_THEMES if known in named.lower()), None)
+    if found is not None:
+        return found
     gemfile = root / "Gemfile"
     if gemfile.is_file():
         try:
