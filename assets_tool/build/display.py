@@ -22,6 +22,8 @@ THEME_CONTENT_WIDTH = {"chirpy": 800, "minima": 740, "mediumish": 730}
 DEFAULT_CONTENT_WIDTH = 800
 # the viewport a `vw` width is measured against when choosing widths to render (a laptop)
 DESKTOP_VIEWPORT = 1280
+# a phone's viewport (CSS px): an image that fills the column fills this at 2x-3x density
+PHONE_VIEWPORT = 400
 _LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(px|%|vw)?\s*\Z", re.IGNORECASE)
 _STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*([^;]+)", re.IGNORECASE)
 

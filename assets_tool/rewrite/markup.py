@@ -40,8 +40,8 @@ OWNED = frozenset(
 # separator, "%" because prefixes and names are raw paths, not already-encoded ones
 URL_SAFE = "/:@!$&'()*+;="
 ATTR_NAME = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*\Z")
-# a height (or block-size) the author's own style sets: theirs wins, no height:auto beside it
-_OWN_HEIGHT = re.compile(r"(?:^|[;\s])(?:height|block-size)\s*:", re.IGNORECASE)
+# a height (or ratio) the author's own style sets: theirs wins, no height:auto beside it
+_OWN_HEIGHT = re.compile(r"(?:^|[;\s])(?:height|block-size|aspect-ratio)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def build_picture(
     ]
     skip = OWNED | {"alt"} | ({"title"} if ref.title is not None else set())
     own_style = _attr(ref.attrs, "style")
-    style_attr = _style(own_style, added_height)
+    style_attr = _style(own_style, added_height, variants)
     img += [
         (name, style_attr if name.lower() == "style" else value)
         for name, value in ref.attrs
@@ -195,17 +195,21 @@ def _dimensions(ref: ImageRef, width: int, height: int) -> tuple[Attrs, bool]:
     return tuple((name, value) for name, value in kept.items() if value is not None), False
 
 
-def _style(own: str | None, added_height: bool) -> str | None:
-    """Merge `height:auto` into the author's style where the markup added the height.
+def _style(own: str | None, added_height: bool, variants: VariantSet) -> str | None:
+    """Merge `height:auto` (where the markup added the height) and the aspect ratio into a style.
 
     Themes with `img { max-width: 100% }` but no `height: auto` would otherwise keep the
-    height attribute while the width shrinks to the column, stretching the image.
+    height attribute while the width shrinks to the column, stretching the image. The ratio is
+    the original's: a variant's rounded height would move the box by a fraction of a pixel,
+    adding up over a page.
     """
-    if not added_height or (own is not None and _OWN_HEIGHT.search(own)):
-        return own
-    if own is None or not own.strip().rstrip(";").strip():
-        return "height:auto"
-    return f"{own.strip().rstrip(';').rstrip()}; height:auto"
+    rules = [] if own is None else [own.strip().rstrip(";").rstrip()]
+    if own is None or not _OWN_HEIGHT.search(own):
+        if added_height:
+            rules.append("height:auto")
+        rules.append(f"aspect-ratio:{variants.width}/{variants.height}")
+    rules = [rule for rule in rules if rule]
+    return "; ".join(rules) if rules else own
 
 
 def _webp_or_fallback(variants: VariantSet, fallback: tuple[Variant, ...]) -> tuple[Variant, ...]:
