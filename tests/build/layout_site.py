@@ -25,6 +25,7 @@ THEMES = {
 }
 COLUMN = ".content { max-width: 730px; margin: 0 auto; padding: 0 15px; font: 16px/1.5 serif; }"
 PHOTO = "/assets/img/photos/jenson/{n}.jpg"
+_IMAGE_URL = re.compile(r"\.(?:jpe?g|png|webp|avif)\Z", re.IGNORECASE)
 
 BODY = """
 An opening paragraph of text.
@@ -130,7 +131,11 @@ class _Structure(HTMLParser):
             if not self.in_picture:
                 self.tokens.append("IMAGE")
         elif not self.in_picture and tag != "source":
-            self.tokens.append(f"<{tag} {sorted(attrs)}>")
+            # a lightbox link is meant to move from the original to a variant
+            kept = [
+                (k, "IMAGE" if k == "href" and _IMAGE_URL.search(v or "") else v) for k, v in attrs
+            ]
+            self.tokens.append(f"<{tag} {sorted(kept)}>")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
