@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 
 from ..config import Config
-from ..models import ImageRef
+from ..models import ImageInfo, ImageRef
+from ..render import target_widths
 
 # content column (CSS px) of known themes at desktop widths, from their stylesheets:
 # minima's `$content-width: 800px` less 2 x 30 px padding; Mediumish's `.article-post` in a
@@ -67,6 +68,18 @@ def display_of(ref: ImageRef, width: int, height: int, column: int, config: Conf
     shown = min(column, width) if width else column
     sizes = config.sizes or f"(max-width: {shown}px) 100vw, {shown}px"
     return Display(shown, own or sizes, stated=False)
+
+
+def rendered_widths(display: Display, info: ImageInfo, config: Config) -> tuple[int, ...]:
+    """Return the widths to render for an image laid out as `display`, narrowest first."""
+    if not display.stated and config.widths:
+        return target_widths(info, None, config)  # the user's own ladder for unsized images
+    widths = target_widths(info, display.width, config)
+    if display.stated:
+        return widths
+    # on a phone the column is the viewport: about 400 CSS px at 2-3x density
+    phone = target_widths(info, min(PHONE_VIEWPORT, display.width), config)
+    return tuple(sorted({*widths, *phone}))
 
 
 def _stated_length(ref: ImageRef) -> tuple[float, str] | None:

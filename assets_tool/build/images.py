@@ -27,12 +27,11 @@ from ..render import (
     keep_smaller,
     plan,
     probe,
-    target_widths,
     worker_init,
 )
 from ..report import BuildMode, BuildReport
 from ..scan import Collection, Resolved, rewritable, variant_prefix
-from .display import PHONE_VIEWPORT, content_width, display_of
+from .display import content_width, display_of, rendered_widths
 from .manifest import Manifest
 
 NO_PLAN = Plan(ImageInfo("", 0, 0, False, False, False), ())
@@ -166,14 +165,7 @@ def _prepare(
         if rewritable(item.ref):
             display = display_of(item.ref, info.width, info.height, column, config)
             job.shown[item.ref] = display.width
-            # a `widths` setting is the user's own ladder for images that fill the column
-            ladder = not display.stated and bool(config.widths)
-            widths = target_widths(info, None if ladder else display.width, config)
-            if not ladder and not display.stated:
-                # on a phone the column is the viewport: about 400 CSS px at 2-3x density
-                phone = target_widths(info, min(PHONE_VIEWPORT, display.width), config)
-                widths = tuple(sorted({*widths, *phone}))
-            job.widths[item.ref] = widths
+            job.widths[item.ref] = rendered_widths(display, info, config)
         else:
             job.widths[item.ref] = ()
     union = tuple(sorted({w for ws in job.widths.values() for w in ws}))
