@@ -132,7 +132,9 @@ class _Markup:
         dialect = markdown_dialect(self.site, post.path)
         line = post.text.rfind("\n", 0, ref.start) + 1
         first = _LINE_START.match(post.text[line : ref.start]) is not None
-        if dialect is None or ref.link_attrs is not None or not first:
+        # an author's own <picture> already made its block what a new one makes it
+        own_picture = original.lstrip()[:8].lower() == "<picture"
+        if dialect is None or ref.link_attrs is not None or not first or own_picture:
             return "picture"
         markdown = original.lstrip().startswith(("![", "[!["))
         return "picture" if dialect == "commonmark" and markdown else "img"

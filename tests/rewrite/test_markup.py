@@ -204,7 +204,11 @@ def test_display_width_derived_from_height_keeps_the_true_aspect_ratio() -> None
 
 def test_zero_size_counts_as_unstated() -> None:
     img = dict(build(dataclasses.replace(REF, width=0, height=0)).img)
-    assert (img["width"], img["height"], img["sizes"]) == ("3000", "4000", "(max-width: 800px) 100vw, 800px")
+    assert (img["width"], img["height"], img["sizes"]) == (
+        "3000",
+        "4000",
+        "(max-width: 800px) 100vw, 800px",
+    )
 
 
 def test_author_height_is_replaced_by_the_sources_aspect_ratio() -> None:
@@ -222,7 +226,11 @@ def test_unsized_reference_uses_intrinsic_size_and_the_column_sizes() -> None:
     )
     ref = dataclasses.replace(REF, width=None, alt=None)
     img = dict(build(ref, wide).img)
-    assert (img["width"], img["height"], img["sizes"]) == ("2400", "1200", "(max-width: 800px) 100vw, 800px")
+    assert (img["width"], img["height"], img["sizes"]) == (
+        "2400",
+        "1200",
+        "(max-width: 800px) 100vw, 800px",
+    )
     assert img["src"] == f"{PREFIX}a-1200.png"
     assert img["alt"] == ""
     small = dataclasses.replace(wide, variants=wide.variants[:2])
