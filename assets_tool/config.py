@@ -33,11 +33,15 @@ class Config:
     exclude: tuple[str, ...] = ()
     # folder inside the site that receives variants; must be published (no leading `_` or `.`)
     output_dir: str = "assets/img/variants"
-    # widths (px) of the variants of an image whose reference states no display width
-    widths: tuple[int, ...] = (480, 800, 1200, 1600, 2400)
-    # pixel densities rendered for a reference that states its display width (width=400 -> 400,
-    # 800, 1200 px)
+    # widths (px) of the variants of an image whose reference states no display width; empty
+    # means the content column's width times each density (800 -> 800, 1600, 2400 px), the
+    # only widths a browser picks for an image that fills the column
+    widths: tuple[int, ...] = ()
+    # pixel densities rendered for an image's displayed width (width=400 -> 400, 800, 1200 px)
     densities: tuple[int, ...] = (1, 2, 3)
+    # width (CSS px) of the theme's content column: what `width="30%"` and an unsized image
+    # are measured against in `sizes`; 0 means the known theme's value, else 800
+    content_width: int = 0
     # modern formats offered before the fallback, in order of preference
     formats: tuple[str, ...] = ("avif", "webp")
     # encoder qualities (0-100); graphics (PNG with alpha or few colours) use lossless WebP
@@ -47,8 +51,9 @@ class Config:
     # AVIF encoder speed (0 slowest/smallest .. 10 fastest); 7 is the measured best trade-off
     # with SVT-AV1 (benchmarks/ENCODERS.md)
     avif_speed: int = 7
-    # `sizes` attribute for images whose reference states no display width
-    sizes: str = "100vw"
+    # `sizes` attribute for images whose reference states no display width; empty means the
+    # content column: `(max-width: 800px) 100vw, 800px`
+    sizes: str = ""
     # markup to write: "picture", "img" (theme-safe <img srcset> in WebP, for themes that
     # rewrite every <img>, like Chirpy), or "auto" (img in a Chirpy site's sources, picture
     # everywhere else)
@@ -113,6 +118,7 @@ def parse_shard(text: str) -> Shard | None:
 
 MARKUPS = ("auto", "picture", "img")
 STRIP_SCOPES = ("published", "referenced", "false")
+EMPTY_DEFAULT_ITEMS: dict[str, type] = {"widths": int}
 FORMATS = ("avif", "webp")
 
 
@@ -194,7 +200,8 @@ def _coerce(name: str, value: Any, default: Any, source: Path | None) -> Any:
         if isinstance(value, str):
             value = [part.strip() for part in value.split(",") if part.strip()]
         if isinstance(value, list | tuple):
-            item_type = type(default[0]) if default else str
+            # an empty default says nothing of its items' type
+            item_type = type(default[0]) if default else EMPTY_DEFAULT_ITEMS.get(name, str)
             try:
                 return tuple(item_type(v) for v in value)
             except (TypeError, ValueError):
@@ -217,7 +224,7 @@ def _validated(config: Config, source: Path | None) -> Config:
     for fmt in config.formats:
         if fmt not in FORMATS:
             raise bad(f"format `{fmt}` is unknown", f"use any of: {', '.join(FORMATS)}")
-    if not config.widths or any(w <= 0 for w in config.widths):
+    if any(w <= 0 for w in config.widths):
         raise bad("`widths` must be positive numbers", "e.g. widths: [480, 800, 1200]")
     if not config.densities or any(d <= 0 for d in config.densities):
         raise bad("`densities` must be positive numbers", "e.g. densities: [1, 2, 3]")
@@ -226,6 +233,11 @@ def _validated(config: Config, source: Path | None) -> Config:
             raise bad(f"`{name}` must be between 1 and 100", "pick e.g. 80")
     if not 0 <= config.avif_speed <= 10:
         raise bad("`avif_speed` must be between 0 and 10", "pick e.g. 7")
+    if not 0 <= config.content_width <= 10_000:
+        raise bad(
+            "`content_width` must be 0 (the theme's) or a width in CSS px up to 10000",
+            "set e.g. 740",
+        )
     if config.workers < 0:
         raise bad("`workers` must be 0 (one per core) or more", "set e.g. 2")
     try:

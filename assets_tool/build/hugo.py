@@ -20,6 +20,7 @@ from ..models import ImageRef, RefKind, VariantSet
 from ..report import BuildMode, BuildReport
 from ..rewrite import HOOK_MARKER, HOOK_TEMPLATE, build_picture, hook_entry, render_hook_data
 from ..scan import RENDER_HOOK, Collection, Site, page_relative
+from .display import content_width, display_of
 
 DATA_FILE = "data/assets_tool/images.json"
 HOOK_KINDS = (RefKind.MARKDOWN, RefKind.MARKDOWN_REF)
@@ -43,6 +44,7 @@ def publish_hugo(
 ) -> set[ImageRef]:
     """Write the render hook's data (and the hook); return the references it now serves."""
     site = collection.site
+    column = content_width(site.theme, config)
     shared: dict[str, dict[str, Any]] = {}
     pages: dict[str, dict[str, dict[str, Any]]] = {}
     served: set[ImageRef] = set()
@@ -50,9 +52,8 @@ def publish_hugo(
         ref, variants = item.ref, sets.get(item.ref)
         if ref.kind not in HOOK_KINDS or variants is None or not variants.variants:
             continue
-        picture = build_picture(
-            ref, variants, style="picture", default_sizes=config.sizes, marker=""
-        )
+        display = display_of(ref, variants.width, variants.height, column, config)
+        picture = build_picture(ref, variants, style="picture", sizes=display.sizes, marker="")
         entry = hook_entry(picture)
         if page_relative(ref) or shared.get(ref.src, entry) != entry:
             pages.setdefault(_page_key(site, ref.post), {})[ref.src] = entry

@@ -23,14 +23,15 @@ from ..render import (
     EncodeSettings,
     Plan,
     encode,
+    fallback_width,
     keep_smaller,
     plan,
     probe,
-    target_widths,
     worker_init,
 )
 from ..report import BuildMode, BuildReport
 from ..scan import Collection, Resolved, rewritable, variant_prefix, variants_dir
+from .display import content_width, display_of, rendered_widths
 from .estimates import estimated_variants
 from .manifest import Manifest
 from .sources import Known, SourceCache, load_sources
@@ -54,6 +55,7 @@ class SourceJob:
     original_size: int  # bytes of the file as it was found
     plan: Plan = NO_PLAN  # set once the source is known not to be animated
     widths: dict[ImageRef, tuple[int, ...]] = field(default_factory=dict)  # widths each shows
+    shown: dict[ImageRef, int] = field(default_factory=dict)  # CSS px each is displayed at
     assumed: bool = False  # --dry-run, --check: not encoded; every planned variant is assumed kept
 
     def load(self) -> bytes:
@@ -96,6 +98,7 @@ def render_all(
         report=report,
         served=served,
         sources=load_sources(collection.site.root),
+        column=content_width(collection.site.theme, config),
     )
     jobs = _prepared_jobs(collection, config, settings, run)
     own_pool = executor is None
@@ -184,12 +187,16 @@ def _prepare(
         run.publish_original(job)
         return None
     # a front matter image is only cleaned: no markup would ever name its variants
-    job.widths = {
-        i.ref: target_widths(info, _display_width(i.ref, info), config) if rewritable(i.ref) else ()
-        for i in items
-    }
+    for item in items:
+        if rewritable(item.ref):
+            display = display_of(item.ref, info.width, info.height, run.column, config)
+            job.shown[item.ref] = display.width
+            job.widths[item.ref] = rendered_widths(display, info, config)
+        else:
+            job.widths[item.ref] = ()
     union = tuple(sorted({w for ws in job.widths.values() for w in ws}))
-    job.plan = plan(info, job.digest, path.stem, union, settings)
+    fallbacks = tuple(sorted({fallback_width(ws) for ws in job.widths.values() if ws}))
+    job.plan = plan(info, job.digest, path.stem, union, settings, fallbacks)
     if job.data is not None and not job.stripped:
         # the file is as published: the next run need not read it (unless stripping is
         # turned on while it still holds location)
@@ -247,6 +254,7 @@ class _Publisher:
     report: BuildReport
     served: frozenset[str]
     sources: SourceCache
+    column: int  # CSS px of the content column images are laid out in
     sets: dict[ImageRef, VariantSet] = field(default_factory=dict)
 
     def publish_original(self, job: SourceJob) -> None:
@@ -289,7 +297,8 @@ class _Publisher:
             # an image left as it is (front matter) is downloaded as it is
             served = self.served
             offered = tuple(v for v in variants if not served or v.mime in served) or variants
-            report.bytes_after += _served_bytes(offered, item.ref, job.info) or job.size
+            wanted = job.shown.get(item.ref, 0)
+            report.bytes_after += _served_bytes(offered, wanted) or job.size
 
     def _kept_variants(
         self, job: SourceJob, future: Future[dict[str, bytes]] | None
@@ -332,19 +341,10 @@ class _Publisher:
             ) from exc
 
 
-def _display_width(ref: ImageRef, info: ImageInfo) -> int | None:
-    if ref.width:
-        return ref.width
-    if ref.height and info.height:
-        return max(1, round(ref.height * info.width / info.height))
-    return None
-
-
-def _served_bytes(variants: tuple[Variant, ...], ref: ImageRef, info: ImageInfo) -> int:
+def _served_bytes(variants: tuple[Variant, ...], wanted: int) -> int:
     """Bytes a modern browser at 1x downloads: the smallest file at the narrowest fitting width."""
     if not variants:
         return 0
-    wanted = _display_width(ref, info) or min(v.width for v in variants)
     fitting = [v for v in variants if v.width >= wanted] or list(variants)
     width = min(v.width for v in fitting)
     return min(v.size for v in fitting if v.width == width)

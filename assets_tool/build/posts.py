@@ -18,16 +18,22 @@ from ..scan import (
     Collection,
     Post,
     Resolved,
+    Site,
     encode_original,
     page_relative,
     rewritable,
     source_hint,
 )
+from .display import content_width, display_of
 
 # what follows an image inside a link: `</a>`, or the `](url)`/`][id]` of a Markdown link
 _LINK_CLOSE = re.compile(r"\s*</a\s*>|\](?:\(|\[)", re.IGNORECASE)
 # `![alt][id]`, `![alt][]`, `![alt]` (perhaps in a link), not an inline `![alt](src)`
 _REFERENCE_IMAGE = re.compile(r"\[?!\[(?:[^\[\]\\]|\\.|\[[^\]]*\])*\](?!\()")
+# what may precede markup on its line and still leave it first in its block: indentation and
+# blockquote and list markers (a few false positives only cost the <picture>'s AVIF)
+_LINE_START = re.compile(r"[ \t>*+\-\d.)]*\Z")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 # the lightbox link Chirpy itself puts around images; href is set to the largest variant
 LIGHTBOX_LINK: tuple[tuple[str, str | None], ...] = (("class", "popup img-link"),)
 
@@ -41,7 +47,10 @@ def rewrite_posts(
     revert: bool,
 ) -> None:
     """Splice new markup (or, with `revert`, the originals) into every post that changes."""
-    markup = _Markup(sets, markup_style(collection, config), config, collection.site.built)
+    site = collection.site
+    markup = _Markup(
+        sets, markup_style(collection, config), config, site, content_width(site.theme, config)
+    )
     by_post: dict[Path, list[Resolved]] = {}
     for item in collection.resolved + collection.variant_refs:
         by_post.setdefault(item.post.path, []).append(item)
@@ -111,7 +120,8 @@ class _Markup:
     sets: Mapping[ImageRef, VariantSet]
     style: str  # "img" or "picture" (see markup_style)
     config: Config
-    built: bool  # the posts are built pages (no front matter, no reference definitions)
+    site: Site  # a built site's pages have no front matter and no reference definitions
+    column: int  # the content column's width (CSS px), for `sizes`
 
     def edit_for(self, post: Post, ref: ImageRef, revert: bool) -> tuple[int, int, str] | None:
         """Return the (start, end, text) that replaces `ref` in `post`, or None to leave it."""
@@ -130,16 +140,45 @@ class _Markup:
             ref = replace(ref, link_attrs=LIGHTBOX_LINK)
         # a relative src, or a reference-style image's definition, is lost once the page is built
         lost = page_relative(ref) or _REFERENCE_IMAGE.match(original) is not None
-        hint = (lost and not self.built) or source_hint(ref) is not None
+        hint = (lost and not self.site.built) or source_hint(ref) is not None
+        display = display_of(ref, variants.width, variants.height, self.column, self.config)
         picture = build_picture(
             ref,
             variants,
-            style=self.style,
-            default_sizes=self.config.sizes,
+            style=self._form(post, ref, original),
+            sizes=display.sizes,
             marker=encode_original(original),
             source_hint=hint,
         )
         return (ref.start, ref.end, render_picture(picture))
+
+    def _form(self, post: Post, ref: ImageRef, original: str) -> str:
+        """Pick <picture> or a single <img srcset>, keeping the post's block structure.
+
+        kramdown turns a line that starts with a non-span tag such as <picture> into an HTML
+        block (the paragraph and its block IAL are lost); <img> and <a> are span tags. In
+        CommonMark an <img> alone on its line is an HTML block and a <picture> would make it
+        a paragraph, while a Markdown image is always inline.
+        """
+        if self.style == "img":
+            return "img"
+        dialect = markdown_dialect(self.site, post.path)
+        line = post.text.rfind("\n", 0, ref.start) + 1
+        first = _LINE_START.match(post.text[line : ref.start]) is not None
+        # an author's own <picture> already made its block what a new one makes it
+        own_picture = original.lstrip()[:8].lower() == "<picture"
+        if dialect is None or ref.link_attrs is not None or not first or own_picture:
+            return "picture"
+        markdown = original.lstrip().startswith(("![", "[!["))
+        return "picture" if dialect == "commonmark" and markdown else "img"
+
+
+def markdown_dialect(site: Site, post_path: Path) -> str | None:
+    """Tell which Markdown renders a post: "kramdown" (Jekyll), "commonmark", or None (HTML)."""
+    if site.built or post_path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        return None
+    # Jekyll's default is kramdown; Hugo's goldmark and Eleventy's markdown-it are CommonMark
+    return "kramdown" if site.generator == "jekyll" else "commonmark"
 
 
 def _in_link(text: str, end: int) -> bool:

@@ -61,6 +61,11 @@ def _load(site: Path, **options: Any) -> Config:
 @click.option("--output-dir", help="Folder inside the site that receives the variants.")
 @click.option("--widths", help="Comma-separated widths for images shown at no stated width.")
 @click.option("--formats", help="Comma-separated modern formats: avif,webp.")
+@click.option(
+    "--content-width",
+    type=click.IntRange(min=0),
+    help="Width (CSS px) of the theme's content column (0: the known theme's, else 800).",
+)
 @click.option("--no-strip", "no_strip", is_flag=True, help="Leave location data in the originals.")
 @click.option(
     "--scheduler",
@@ -83,6 +88,7 @@ def build(
     output_dir: str | None,
     widths: str | None,
     formats: str | None,
+    content_width: int | None,
     no_strip: bool,
     scheduler: str | None,
     shard: str | None,
@@ -98,6 +104,7 @@ def build(
                 output_dir=output_dir,
                 widths=_csv(widths, int),
                 formats=_csv(formats, str),
+                content_width=content_width,
                 strip_location="false" if no_strip else None,
                 scheduler=scheduler,
                 shard=shard,

@@ -102,12 +102,21 @@ def target_widths(info: ImageInfo, display_width: int | None, config: Config) ->
     if display_width:
         wanted = sorted({display_width * d for d in config.densities})
     else:
-        wanted = sorted(set(config.widths))
+        wanted = sorted(set(config.widths)) or [info.width]
     kept = [w for w in wanted if w <= info.width]
     if len(kept) < len(wanted) and info.width not in kept:
         # the next rung is too wide: offer the source's own width as the largest instead
         kept.append(info.width)
     return tuple(kept)
+
+
+def fallback_width(widths: tuple[int, ...]) -> int:
+    """Return the one width of a reference's JPEG/PNG fallback: the middle of its widths."""
+    # only browsers without WebP fetch the fallback (none in use) and readers that ignore
+    # srcset (feeds, mail): one mid-size file serves both, where a full ladder of JPEGs
+    # weighed more than every modern variant together
+    ordered = sorted(widths)
+    return ordered[len(ordered) // 2]
 
 
 def slug(stem: str) -> str:
@@ -144,15 +153,25 @@ def scaled_height(info: ImageInfo, width: int) -> int:
 
 
 def plan(
-    info: ImageInfo, digest: str, stem: str, widths: tuple[int, ...], settings: EncodeSettings
+    info: ImageInfo,
+    digest: str,
+    stem: str,
+    widths: tuple[int, ...],
+    settings: EncodeSettings,
+    fallback_widths: tuple[int, ...] | None = None,
 ) -> Plan:
-    """Plan every variant of one source; an animated source gets none (left as is)."""
+    """Plan every variant of one source (the fallback only at `fallback_widths`, if given).
+
+    An animated source gets none (left as is).
+    """
     if info.animated:
         return Plan(info, ())
     variants = []
-    for fmt in (*modern_formats(info, settings), fallback_format(info)):
+    fallback = fallback_format(info)
+    for fmt in (*modern_formats(info, settings), fallback):
         key = format_settings(fmt, info, settings)
-        for width in sorted(set(widths)):
+        chosen = fallback_widths if fmt == fallback and fallback_widths is not None else widths
+        for width in sorted(set(chosen)):
             name = variant_name(stem, digest, width, fmt, key)
             variants.append(PlannedVariant(width, scaled_height(info, width), MIME[fmt], name))
     return Plan(info, tuple(variants))

@@ -42,6 +42,8 @@ URL_SAFE = "/:@!$&'()*+;="
 # an attribute name as the HTML tokenizer reads one: anything but whitespace, quotes, ">", "/",
 # "=" and control characters, so Alpine.js `@click.away`, Vue `:src` and `v-bind:` names pass
 ATTR_NAME = re.compile(r"[^\t\n\f\r \"'>/=\x00-\x1f\x7f]+\Z")
+# a height (or ratio) the author's own style sets: theirs wins, no height:auto beside it
+_OWN_HEIGHT = re.compile(r"(?:^|[;\s])(?:height|block-size|aspect-ratio)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def build_picture(
     variants: VariantSet,
     *,
     style: str,
-    default_sizes: str,
+    sizes: str,
     marker: str,
     source_hint: bool = False,
 ) -> Picture:
@@ -69,12 +71,12 @@ def build_picture(
     display = _display_width(ref, variants)
     if display is None:
         width, height = variants.width, variants.height
-        sizes = default_sizes
     else:
         width, height = display, round(display * variants.height / variants.width)
-        sizes = f"(max-width: {display}px) 100vw, {display}px"
     # the author knows the layout (and which image is above the fold) better than a default
     sizes = _attr(ref.attrs, "sizes") or sizes
+    dimensions, added_height = _dimensions(ref, width, height)
+    modern = _webp_or_fallback(variants, fallback)
     if style == "picture":
         shown = fallback
         sources = tuple(
@@ -83,13 +85,13 @@ def build_picture(
             if (found := variants.of_type(mime))
         )
     else:
-        shown = _webp_or_fallback(variants, fallback)
+        shown = modern
         sources = ()
     img: list[tuple[str, str | None]] = [
         ("src", _url(variants, _pick(shown, display))),
         ("srcset", _srcset(variants, shown)),
         ("sizes", sizes),
-        *_dimensions(ref, width, height),
+        *dimensions,
         ("alt", ref.alt if ref.alt is not None else _attr(ref.attrs, "alt") or ""),
     ]
     if ref.title is not None:
@@ -99,13 +101,22 @@ def build_picture(
         ("decoding", _attr(ref.attrs, "decoding") or "async"),
     ]
     skip = OWNED | {"alt"} | ({"title"} if ref.title is not None else set())
-    img += [(name, value) for name, value in ref.attrs if name.lower() not in skip]
+    own_style = _attr(ref.attrs, "style")
+    style_attr = _style(own_style, added_height, variants)
+    img += [
+        (name, style_attr if name.lower() == "style" else value)
+        for name, value in ref.attrs
+        if name.lower() not in skip
+    ]
+    if own_style is None and style_attr is not None:
+        img.append(("style", style_attr))
     img.append((MARKER_ATTR, marker))
     if source_hint:
         img.append((SOURCE_ATTR, variants.source_url))
     link = None
     if ref.link_attrs is not None:
-        href = ("href", _url(variants, fallback[-1]))
+        # the largest file every browser in use decodes (WebP, or the fallback where smaller)
+        href = ("href", _url(variants, modern[-1]))
         link = (href, *((n, v) for n, v in ref.link_attrs if n.lower() != "href"))
     picture = Picture(sources=sources, img=tuple(img), link=link)
     _check_names(ref, picture)
@@ -165,11 +176,17 @@ def _display_width(ref: ImageRef, variants: VariantSet) -> int | None:
     return None
 
 
-def _dimensions(ref: ImageRef, width: int, height: int) -> Attrs:
-    """Return the width/height attributes: computed pixels, or the author's own layout."""
+def _dimensions(ref: ImageRef, width: int, height: int) -> tuple[Attrs, bool]:
+    """Return the width/height attributes, and whether a height the author did not write is one.
+
+    The attributes give the browser the aspect ratio before the image loads (no layout shift).
+    """
     stated = {name: _attr(ref.attrs, name) for name in ("width", "height")}
     if all(value is None for value in stated.values()):
-        return (("width", str(width)), ("height", str(height)))
+        return (("width", str(width)), ("height", str(height))), True
+    if ref.width and stated["height"] is None:
+        # a pixel width alone: its height follows from the aspect ratio
+        return (("width", stated["width"] or str(ref.width)), ("height", str(height))), True
     # a width="50%" is the author's layout: keep it, and add no computed pixel size beside
     # it (a browser would apply both and distort the image); a pixel value stays as stated
     pixels = {"width": ref.width, "height": ref.height}
@@ -177,14 +194,33 @@ def _dimensions(ref: ImageRef, width: int, height: int) -> Attrs:
         name: value or (str(pixels[name]) if pixels[name] else None)
         for name, value in stated.items()
     }
-    return tuple((name, value) for name, value in kept.items() if value is not None)
+    return tuple((name, value) for name, value in kept.items() if value is not None), False
+
+
+def _style(own: str | None, added_height: bool, variants: VariantSet) -> str | None:
+    """Merge `height:auto` (where the markup added the height) and the aspect ratio into a style.
+
+    Themes with `img { max-width: 100% }` but no `height: auto` would otherwise keep the
+    height attribute while the width shrinks to the column, stretching the image. The ratio is
+    the original's: a variant's rounded height would move the box by a fraction of a pixel,
+    adding up over a page.
+    """
+    rules = [] if own is None else [own.strip().rstrip(";").rstrip()]
+    if own is None or not _OWN_HEIGHT.search(own):
+        if added_height:
+            rules.append("height:auto")
+        rules.append(f"aspect-ratio:{variants.width}/{variants.height}")
+    rules = [rule for rule in rules if rule]
+    return "; ".join(rules) if rules else own
 
 
 def _webp_or_fallback(variants: VariantSet, fallback: tuple[Variant, ...]) -> tuple[Variant, ...]:
+    """Return one variant per width, WebP where there is one, narrowest first."""
     # a WebP is missing at a width where it came out larger than the fallback: the fallback
     # then is the smaller file, and every browser decodes both formats, so they can share one srcset
-    webp = {v.width: v for v in variants.of_type("image/webp")}
-    return tuple(webp.get(v.width, v) for v in fallback)
+    chosen = {v.width: v for v in fallback}
+    chosen.update({v.width: v for v in variants.of_type("image/webp")})
+    return tuple(chosen[width] for width in sorted(chosen))
 
 
 def _pick(choices: tuple[Variant, ...], display: int | None) -> Variant:

@@ -31,7 +31,9 @@ class Site:
     built: bool  # True for an already built site (no generator config, has .html files) e.g. _site/
     url: str  # site url (from config/_config.yml), "" when unknown
     baseurl: str  # "" or "/blog"
-    theme: str | None  # "chirpy" for a Chirpy site (theme, remote_theme or Gemfile)
+    # "chirpy" for a Chirpy site (theme, remote_theme or Gemfile); "minima" or "mediumish" when
+    # `theme`/`remote_theme` names one of those; None otherwise
+    theme: str | None
     exclude: tuple[str, ...]  # the site's own `exclude:` globs from _config.yml
     collections: tuple[str, ...] = ()  # Jekyll collections rendered to pages (`output: true`)
     # "jekyll", "hugo", "eleventy" or "html" (a folder of pages published as they are);

@@ -24,6 +24,8 @@ LAYOUTS_LOOKED_FOR = (
     "with baseURL, and content/), an Eleventy site (.eleventy.js or eleventy.config.*), "
     "or built HTML pages (.html files, e.g. _site/ or public/)"
 )
+# themes whose layout the build knows (Chirpy's post-processing, the content column's width)
+KNOWN_THEMES = ("chirpy", "minima", "mediumish")
 
 
 def open_site(root: Path, config: Config) -> Site:
@@ -105,8 +107,9 @@ def _has_html(root: Path) -> bool:
 
 def _theme(root: Path, jekyll: dict[str, Any]) -> str | None:
     named = f"{jekyll.get('theme') or ''} {jekyll.get('remote_theme') or ''}"
-    if "chirpy" in named.lower():
-        return "chirpy"
+    found = next((known for known in KNOWN_THEMES if known in named.lower()), None)
+    if found is not None:
+        return found
     gemfile = root / "Gemfile"
     if gemfile.is_file():
         try:

@@ -109,8 +109,10 @@ def test_a_post_naming_a_variant_keeps_it_as_written(tmp_path: Path) -> None:
 def test_author_sizes_and_loading_are_kept(tmp_path: Path) -> None:
     root, post = _one_photo_site(tmp_path)
     post.write_text(
-        '<img src="/img/a.jpg" srcset="/img/a.jpg 480w" sizes="(min-width: 60em) 50vw, 100vw"'
-        ' loading="eager" decoding="sync" alt="hero">\n\n![plain](/img/a.jpg)\n',
+        # mid-line, so both become <picture>s (first on a line they would be <img>s)
+        'Hero: <img src="/img/a.jpg" srcset="/img/a.jpg 480w"'
+        ' sizes="(min-width: 60em) 50vw, 100vw"'
+        ' loading="eager" decoding="sync" alt="hero">\n\nPlain: ![plain](/img/a.jpg)\n',
         encoding="utf-8",
     )
     result = run_cli("build", root, "--markup", "picture", "--workers", "1")
@@ -122,7 +124,11 @@ def test_author_sizes_and_loading_are_kept(tmp_path: Path) -> None:
     assert "/img/a.jpg" not in (hero["srcset"] or "")
     sources = [el.attrs for el in elements(text) if el.tag == "source"]
     assert {s["sizes"] for s in sources} == {hero["sizes"], plain["sizes"]}
-    assert (plain["sizes"], plain["loading"], plain["decoding"]) == ("100vw", "lazy", "async")
+    assert (plain["sizes"], plain["loading"], plain["decoding"]) == (
+        "(max-width: 480px) 100vw, 480px",  # a 480 px photo is narrower than the column
+        "lazy",
+        "async",
+    )
     assert text.count("loading=") == 2
 
 

@@ -73,7 +73,8 @@ def _png(im: Image.Image, **options: Any) -> bytes:
     ],
 )
 def test_target_widths(source: int, display: int | None, expected: tuple[int, ...]) -> None:
-    assert render.target_widths(_info(source), display, Config()) == expected
+    ladder = Config(widths=(480, 800, 1200, 1600, 2400))  # a user's own ladder for unsized images
+    assert render.target_widths(_info(source), display, ladder) == expected
 
 
 def test_plan_orders_formats_and_never_upscales() -> None:
@@ -489,7 +490,7 @@ def test_encoder_logs_stay_off_the_terminal() -> None:
 def test_full_ladder_of_a_12mp_phone_photo(photo_bytes: bytes) -> None:
     info = render.probe(photo_bytes, PATH, SETTINGS.max_pixels)
     assert (info.width, info.height, info.graphic) == (3000, 4000, False)
-    widths = render.target_widths(info, None, Config())
+    widths = render.target_widths(info, None, Config(widths=(480, 800, 1200, 1600, 2400)))
     plan, encoded = _render(photo_bytes, widths)
     assert len(encoded) == 3 * len(widths) == 15
     kept = render.keep_smaller(plan, encoded)

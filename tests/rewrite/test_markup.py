@@ -13,6 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from assets_tool.build.display import display_of
+from assets_tool.config import Config
 from assets_tool.errors import AssetsToolError
 from assets_tool.models import ImageRef, RefKind, Variant, VariantSet
 from assets_tool.rewrite import Picture, build_picture, render_picture, splice
@@ -53,8 +55,9 @@ REF = ImageRef(
 
 
 def build(ref: ImageRef = REF, variants: VariantSet = VARIANTS, style: str = "picture") -> Picture:
-    """Build with the defaults of the running example."""
-    return build_picture(ref, variants, style=style, default_sizes="100vw", marker=MARKER)
+    """Build with the defaults of the running example (`sizes` as the build decides it)."""
+    display = display_of(ref, variants.width, variants.height, 800, Config())
+    return build_picture(ref, variants, style=style, sizes=display.sizes, marker=MARKER)
 
 
 def markup(ref: ImageRef = REF, variants: VariantSet = VARIANTS, style: str = "picture") -> str:
@@ -201,7 +204,11 @@ def test_display_width_derived_from_height_keeps_the_true_aspect_ratio() -> None
 
 def test_zero_size_counts_as_unstated() -> None:
     img = dict(build(dataclasses.replace(REF, width=0, height=0)).img)
-    assert (img["width"], img["height"], img["sizes"]) == ("3000", "4000", "100vw")
+    assert (img["width"], img["height"], img["sizes"]) == (
+        "3000",
+        "4000",
+        "(max-width: 800px) 100vw, 800px",
+    )
 
 
 def test_author_height_is_replaced_by_the_sources_aspect_ratio() -> None:
@@ -209,7 +216,7 @@ def test_author_height_is_replaced_by_the_sources_aspect_ratio() -> None:
     assert (img["width"], img["height"]) == ("400", "533")
 
 
-def test_unsized_reference_uses_intrinsic_size_and_default_sizes() -> None:
+def test_unsized_reference_uses_intrinsic_size_and_the_column_sizes() -> None:
     wide = VariantSet(
         "/a.png",
         2400,
@@ -219,7 +226,11 @@ def test_unsized_reference_uses_intrinsic_size_and_default_sizes() -> None:
     )
     ref = dataclasses.replace(REF, width=None, alt=None)
     img = dict(build(ref, wide).img)
-    assert (img["width"], img["height"], img["sizes"]) == ("2400", "1200", "100vw")
+    assert (img["width"], img["height"], img["sizes"]) == (
+        "2400",
+        "1200",
+        "(max-width: 800px) 100vw, 800px",
+    )
     assert img["src"] == f"{PREFIX}a-1200.png"
     assert img["alt"] == ""
     small = dataclasses.replace(wide, variants=wide.variants[:2])
@@ -278,12 +289,12 @@ def test_alt_and_title_written_as_attributes_are_used_when_fields_are_empty() ->
     ]
 
 
-def test_link_points_at_the_largest_fallback_and_keeps_author_attributes() -> None:
+def test_link_points_at_the_largest_webp_and_keeps_author_attributes() -> None:
     ref = dataclasses.replace(
         REF, link_attrs=(("href", "/assets/img/photos/jenson/1.jpg"), ("class", "popup"))
     )
     picture = build(ref)
-    assert picture.link == (("href", f"{PREFIX}1-3f9a2c01-1200.jpg"), ("class", "popup"))
+    assert picture.link == (("href", f"{PREFIX}1-3f9a2c01-1200.webp"), ("class", "popup"))
     tree = Tree(render_picture(picture))
     (link,) = tree.find("a")
     assert link.parent is tree.root and link.children[0].tag == "picture"
@@ -442,7 +453,7 @@ def test_img_style_with_a_link_is_left_unwrapped_by_chirpy() -> None:
     ref = dataclasses.replace(REF, link_attrs=(("href", REF.src), ("class", "popup img-link")))
     html = refactor_content(markup(ref, style="img"))
     (link,) = Tree(html).find("a")
-    assert link.attrs["href"] == f"{PREFIX}1-3f9a2c01-1200.jpg"
+    assert link.attrs["href"] == f"{PREFIX}1-3f9a2c01-1200.webp"
     assert [child.tag for child in link.children] == ["img"]
 
 
@@ -454,7 +465,7 @@ def test_picture_style_inside_a_link_is_still_rewrapped_by_chirpy() -> None:
     html = refactor_content(markup(ref))
     assert html.count("<a ") == 2
     outer, inner = Tree(html).find("a")
-    assert outer.attrs["href"] == f"{PREFIX}1-3f9a2c01-1200.jpg"
+    assert outer.attrs["href"] == f"{PREFIX}1-3f9a2c01-1200.webp"
     assert inner.attrs["href"] == f"{PREFIX}1-3f9a2c01-400.jpg"
     assert inner.parent is not None and inner.parent.tag == "picture"
 

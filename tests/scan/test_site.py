@@ -81,13 +81,13 @@ def test_open_site_missing_folder_is_a_config_error(tmp_path: Path) -> None:
         open_site(touch(tmp_path / "file.md"), Config())
 
 
-def test_chirpy_from_remote_theme_or_gemfile(tmp_path: Path) -> None:
+def test_known_theme_from_theme_remote_theme_or_gemfile(tmp_path: Path) -> None:
     touch(tmp_path / "a" / "_config.yml", "remote_theme: cotes2020/jekyll-theme-chirpy\n")
     touch(tmp_path / "b" / "_config.yml", "title: b\n")
     touch(tmp_path / "b" / "Gemfile", 'gem "jekyll-theme-chirpy", "~> 7.2"\n')
     touch(tmp_path / "c" / "_config.yml", "theme: minima\n")
     themes = [open_site(tmp_path / n, Config()).theme for n in "abc"]
-    assert themes == ["chirpy", "chirpy", None]
+    assert themes == ["chirpy", "chirpy", "minima"]
 
 
 def test_built_site_detected(tmp_path: Path) -> None:
