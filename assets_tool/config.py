@@ -45,12 +45,12 @@ class Config:
     # modern formats offered before the fallback, in order of preference
     formats: tuple[str, ...] = ("avif", "webp")
     # encoder qualities (0-100); graphics (PNG with alpha or few colours) use lossless WebP
-    avif_quality: int = 48
+    avif_quality: int = 60
     webp_quality: int = 80
     jpeg_quality: int = 82
-    # AVIF encoder speed (0 slowest/smallest .. 10 fastest); libaom speed 6 at quality 48 meets
-    # sharp's quality per byte at a fifth of its CPU (benchmarks/ENCODERS.md)
-    avif_speed: int = 6
+    # AVIF encoder speed (0 slowest/smallest .. 10 fastest); 7 is the measured best trade-off
+    # with SVT-AV1 (benchmarks/ENCODERS.md)
+    avif_speed: int = 7
     # `sizes` attribute for images whose reference states no display width; empty means the
     # content column: `(max-width: 800px) 100vw, 800px`
     sizes: str = ""

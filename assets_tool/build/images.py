@@ -27,6 +27,7 @@ from ..render import (
     keep_smaller,
     plan,
     probe,
+    worker_init,
 )
 from ..report import BuildMode, BuildReport
 from ..scan import Collection, Resolved, rewritable, variant_prefix, variants_dir
@@ -366,5 +367,6 @@ def _default_pool(config: Config) -> Executor:
 
 def _init_worker() -> None:
     # Ctrl-C reaches the whole process group: the driver stops the run, a worker would only
-    # print a traceback
+    # print a traceback; worker_init keeps SVT-AV1's encoder logs off the terminal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_init()

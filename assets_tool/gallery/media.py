@@ -32,6 +32,7 @@ from ..render import (
     probe,
     slug,
     target_widths,
+    worker_init,
 )
 from .settings import GallerySettings
 from .state import State
@@ -200,3 +201,4 @@ def _with_original(rendered: Rendered, job: _Job, out: Path, state: State) -> Re
 def _init_worker() -> None:
     # Ctrl-C reaches the whole process group: the driver stops the run
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    worker_init()

@@ -10,7 +10,7 @@ Choices, measured in benchmarks/ENCODERS.md:
   and carry no profile. A source without a profile gets none.
 - Metadata: variants carry no EXIF, XMP or IPTC, only the colour profile; orientation is
   applied to the pixels.
-- Photos: AVIF (libaom, 4:4:4) and lossy WebP, with a progressive JPEG fallback. Graphics
+- Photos: AVIF (SVT-AV1) and lossy WebP, with a progressive JPEG fallback. Graphics
   (screenshots: PNG/GIF/lossless WebP with alpha or at most 256 colours): lossless WebP with a
   PNG fallback, and no AVIF. Images with alpha fall back to PNG.
 - Animated GIF/WebP are left as they are: `plan` gives them no variants.
@@ -19,7 +19,7 @@ Choices, measured in benchmarks/ENCODERS.md:
 from __future__ import annotations
 
 from .decoding import decode, probe
-from .encoding import encode
+from .encoding import encode, worker_init
 from .planning import (
     RENDER_VERSION,
     EncodeSettings,
@@ -45,4 +45,5 @@ __all__ = [
     "probe",
     "slug",
     "target_widths",
+    "worker_init",
 ]

@@ -18,10 +18,9 @@ from ..models import ImageInfo, Variant
 # Bump when a change in the code changes encoded bytes, so no stale name is reused.
 RENDER_VERSION = "1"
 
-# libaom, Pillow's own AVIF encoder, chosen by SSIMULACRA2 per byte against sharp: at speed 6,
-# 4:4:4 it is within 10 % of sharp's bytes at its quality; SVT-AV1 took 1.6x the bytes for a
-# lower score (benchmarks/ENCODERS.md)
-AVIF_CODEC = "aom"
+# SVT-AV1 (pillow-avif-plugin) by measurement: at the same PSNR it is smaller and faster than
+# libaom at the speeds we use; see benchmarks/ENCODERS.md.
+AVIF_CODEC = "svt"
 
 MIME = {
     "avif": "image/avif",
