@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from assets_tool.build import BuildMode, build_site, images, load_site_config
+from assets_tool.build import BuildMode, build_site, images, load_site_config, publish
 from tests.helpers import run_cli, tree_digest
 
 PHOTOS = "assets/img/photos/jenson"
@@ -26,13 +26,14 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record every original the build reads from now on."""
     seen: list[Path] = []
-    real = images._read_source
+    real = publish.read_source
 
     def counting(path: Path) -> bytes:
         seen.append(path)
         return real(path)
 
-    monkeypatch.setattr(images, "_read_source", counting)
+    for module in (images, publish):  # where sources are read first, and read late for encoding
+        monkeypatch.setattr(module, "read_source", counting)
     return seen
 
 
