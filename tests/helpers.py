@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import http.server
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 CLI = [sys.executable, "-m", "assets_tool"]
 
@@ -27,6 +33,23 @@ def run_cli_without_root_privileges(*args: str | Path) -> subprocess.CompletedPr
     drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"]
     command = [*(drop if os.geteuid() == 0 else []), *CLI, *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` over HTTP on a free loopback port, quietly; yield its base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
 
 
 def tree_digest(root: Path) -> dict[str, str]:

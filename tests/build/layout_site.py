@@ -6,13 +6,8 @@ box or block that the rewrite changes shows up in Chromium and in the built HTML
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import subprocess
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -98,19 +93,6 @@ def jekyll_build(root: Path) -> Path:
         text=True,
     )
     return dest
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve `folder` over HTTP on a free port; yield its base URL."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
 
 
 class _Structure(HTMLParser):

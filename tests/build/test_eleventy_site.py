@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from examples.photogen import make_photo
-from tests.build.browser import serve, view_pages
-from tests.helpers import run_cli
+from tests.build.browser import view_pages
+from tests.helpers import run_cli, serve
 
 ELEVENTY = """module.exports = function (eleventyConfig) {
   eleventyConfig.addPassthroughCopy("src/img");

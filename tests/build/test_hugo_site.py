@@ -17,8 +17,8 @@ import pytest
 
 from assets_tool.build import load_site_config
 from examples.photogen import make_photo
-from tests.build.browser import PageView, serve, view_pages
-from tests.helpers import run_cli, tree_digest
+from tests.build.browser import PageView, view_pages
+from tests.helpers import run_cli, serve, tree_digest
 
 PAGES = ["/posts/trip/", "/posts/notes/"]
 TRIP = """---

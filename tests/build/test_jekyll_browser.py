@@ -5,18 +5,15 @@ Chromium loading the page.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.helpers import elements, image_urls, run_cli
+from tests.helpers import elements, image_urls, run_cli, serve
 
 HERE = Path(__file__).resolve().parent
 POST_URL = "/posts/ces-2025-keynote-1/"
@@ -95,14 +92,8 @@ def test_build_on_site_gives_full_picture_markup(deployed: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(deployed: Path) -> Iterator[str]:
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=str(deployed / "_site")
-    )
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with serve(deployed / "_site") as url:
+        yield url
 
 
 @pytest.mark.browser

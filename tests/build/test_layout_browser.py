@@ -21,10 +21,9 @@ from tests.build.layout_site import (
     jekyll_build,
     make_layout_site,
     post_url,
-    serve,
     structure,
 )
-from tests.helpers import run_cli
+from tests.helpers import run_cli, serve
 
 VIEWPORTS = (1280, 375)
 VARIANTS = "/assets/img/variants/"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from examples.photogen import make_photo
-from tests.build.browser import serve, view_pages
-from tests.helpers import run_cli
+from tests.build.browser import view_pages
+from tests.helpers import run_cli, serve
 
 CONFIG = """title: Pages
 include: [_pages]

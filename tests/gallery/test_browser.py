@@ -6,10 +6,7 @@ the album and of the open lightbox are saved under the pytest tmp folder.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +18,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from examples.make_site import generate_photos
 from tests.gallery.conftest import write
-from tests.helpers import run_cli
+from tests.helpers import run_cli, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 PHONE = {"viewport": {"width": 360, "height": 800}, "device_scale_factor": 3}
@@ -47,16 +44,8 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(gallery: Path) -> Iterator[str]:
     """Serve the gallery on loopback; yield its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(gallery))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serve(gallery) as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="module")
