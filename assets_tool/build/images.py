@@ -142,7 +142,13 @@ def _prepare(
     run: Publisher,
 ) -> SourceJob | None:
     mode, report = run.mode, run.report
-    job = _known_job(path, items, config, run.sources) or _read_job(path, items, config, settings)
+    try:
+        job = _known_job(path, items, config, run.sources) or _read_job(
+            path, items, config, settings
+        )
+    except AssetsToolError:
+        report.images += mode.shard is None  # a source that fails is still one of the images
+        raise
     if mode.shard is not None and not mode.shard.owns(job.digest):
         return None  # another slice of a sharded build renders it
     report.images += 1
