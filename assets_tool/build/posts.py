@@ -63,14 +63,21 @@ def rewrite_posts(
             edit = _edit_or_error(markup, post, item.ref, undo, report)
             if edit is not None:
                 edits.append(edit)
-        new_text = splice(post.text, sorted(edits))
-        if new_text == post.text:
-            continue
-        if mode.writes and not write_post(post, new_text, report):
-            continue
-        report.posts_changed.append(post.path)
-        if mode.dry_run:
-            report.diffs.append(post_diff(post, new_text))
+        apply_edits(post, edits, mode, report)
+
+
+def apply_edits(
+    post: Post, edits: list[tuple[int, int, str]], mode: BuildMode, report: BuildReport
+) -> None:
+    """Splice `edits` into a post: write it (unless the run writes nothing), report, diff."""
+    new_text = splice(post.text, sorted(edits))
+    if new_text == post.text:
+        return
+    if mode.writes and not write_post(post, new_text, report):
+        return
+    report.posts_changed.append(post.path)
+    if mode.dry_run:
+        report.diffs.append(post_diff(post, new_text))
 
 
 def _edit_or_error(

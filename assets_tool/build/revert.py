@@ -12,10 +12,9 @@ from pathlib import Path
 from ..errors import AssetsToolError, ResolveError
 from ..models import RefKind
 from ..report import BuildMode, BuildReport
-from ..rewrite import splice
 from ..scan import Collection, Post
 from .manifest import load_manifest
-from .posts import post_diff, write_post
+from .posts import apply_edits
 
 
 def revert_site(collection: Collection, folder: Path, mode: BuildMode, report: BuildReport) -> None:
@@ -45,11 +44,4 @@ def _revert_post(post: Post, mode: BuildMode, report: BuildReport) -> None:
         for ref in post.scanned.refs
         if ref.kind is RefKind.GENERATED and ref.original is not None and ref.skip is None
     ]
-    new_text = splice(post.text, edits)
-    if new_text == post.text:
-        return
-    if mode.writes and not write_post(post, new_text, report):
-        return
-    report.posts_changed.append(post.path)
-    if mode.dry_run:
-        report.diffs.append(post_diff(post, new_text))
+    apply_edits(post, edits, mode, report)

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from examples.make_site import generate_photos
+from tests.build.browser import CHROMIUM_ARGS
 from tests.build.layout_site import (
     IMAGES_PER_POST,
     THEMES,
@@ -27,14 +28,6 @@ from tests.helpers import run_cli, serve
 
 VIEWPORTS = (1280, 375)
 VARIANTS = "/assets/img/variants/"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
