@@ -75,7 +75,8 @@ def upright_size(width: int, height: int, orientation: int = 6) -> tuple[int, in
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 
 
-def _dms(value: float) -> tuple[IFDRational, IFDRational, IFDRational]:
+def dms(value: float) -> tuple[IFDRational, IFDRational, IFDRational]:
+    """Return a coordinate as EXIF degrees, minutes, seconds (sign dropped)."""
     value = abs(value)
     deg = int(value)
     minutes = int((value - deg) * 60)
@@ -119,9 +120,9 @@ def _exif(
             {
                 0: b"\x02\x02\x00\x00",
                 1: "N" if lat >= 0 else "S",
-                2: _dms(lat),
+                2: dms(lat),
                 3: "E" if lon >= 0 else "W",
-                4: _dms(lon),
+                4: dms(lon),
                 5: b"\x00",
                 6: IFDRational(6105, 100),
             }

@@ -8,17 +8,9 @@ from pathlib import Path
 from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
-from examples.photogen import make_photo
+from examples.photogen import dms, make_photo
 
 GPS = (36.0909, -115.1760)
-
-
-def _dms(value: float) -> tuple[IFDRational, IFDRational, IFDRational]:
-    value = abs(value)
-    deg = int(value)
-    minutes = int((value - deg) * 60)
-    seconds = round(((value - deg) * 60 - minutes) * 60 * 10000)
-    return IFDRational(deg, 1), IFDRational(minutes, 1), IFDRational(seconds, 10000)
 
 
 def tagged_photo(
@@ -43,7 +35,7 @@ def tagged_photo(
     detail[0x829D] = IFDRational(18, 10)
     if gps:
         exif.get_ifd(0x8825).update(
-            {1: "N", 2: _dms(gps[0]), 3: "W" if gps[1] < 0 else "E", 4: _dms(gps[1])}
+            {1: "N", 2: dms(gps[0]), 3: "W" if gps[1] < 0 else "E", 4: dms(gps[1])}
         )
     fields = []
     if description:
