@@ -58,10 +58,22 @@ def uninterrupted(tmp_path_factory: pytest.TempPathFactory, photos: list[bytes])
     return tree_digest(root)
 
 
-def _wait_for_first_variant(root: Path, process: subprocess.Popen[str]) -> None:
+def _pause_after_first_variant(root: Path, process: subprocess.Popen[str]) -> None:
+    """Stop the build (driver and workers) once it has written its first variant.
+
+    Stopped, it can neither finish before the test's next step nor miss a signal: one sent
+    now is delivered the moment `_resume` lets it run again, mid-build, however loaded the
+    machine is.
+    """
     folder = root / "assets/img/variants"
     while process.poll() is None and not (folder.is_dir() and any(folder.iterdir())):
         time.sleep(0.02)
+    assert process.poll() is None, "the build ended before it could be stopped mid-run"
+    os.killpg(process.pid, signal.SIGSTOP)
+
+
+def _resume(process: subprocess.Popen[str]) -> None:
+    os.killpg(process.pid, signal.SIGCONT)
 
 
 def _assert_converges(root: Path, posts: dict[Path, str]) -> None:
@@ -84,8 +96,9 @@ def test_ctrl_c_exits_130_with_one_clear_line(tmp_path: Path, photos: list[bytes
     root = tmp_path / "site"
     posts = _site(root, photos)
     process = _start(root)
-    _wait_for_first_variant(root, process)
+    _pause_after_first_variant(root, process)
     os.killpg(process.pid, signal.SIGINT)
+    _resume(process)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr
@@ -99,7 +112,7 @@ def test_a_killed_build_converges_on_the_next_run(tmp_path: Path, photos: list[b
     root = tmp_path / "site"
     posts = _site(root, photos)
     process = _start(root)
-    _wait_for_first_variant(root, process)
+    _pause_after_first_variant(root, process)
     os.killpg(process.pid, signal.SIGKILL)
     process.communicate(timeout=60)
     _assert_converges(root, posts)
@@ -111,13 +124,14 @@ def test_two_builds_at_once_do_the_work_once(
     root = tmp_path / "site"
     _site(root, photos)
     first = _start(root)
-    _wait_for_first_variant(root, first)
+    _pause_after_first_variant(root, first)
     impatient = run_cli_with(root, {WAIT_ENV: "0"})
     assert impatient.returncode == 1
     busy = f"another assets-tool run is working on {root.resolve()} (pid {first.pid})"
     assert busy in impatient.stderr, impatient.stderr
     assert "Traceback" not in impatient.stderr
     patient = _start(root, wait=600)  # waits for the first, then finds the work done
+    _resume(first)
     _, first_err = first.communicate(timeout=300)
     assert first.returncode == 0, first_err
     _, patient_err = patient.communicate(timeout=300)
@@ -132,7 +146,7 @@ def test_a_killed_builds_lock_is_taken_by_the_waiting_run(
     root = tmp_path / "site"
     _site(root, photos)
     first = _start(root)
-    _wait_for_first_variant(root, first)
+    _pause_after_first_variant(root, first)
     waiting = _start(root, wait=600)
     os.killpg(first.pid, signal.SIGKILL)
     first.communicate(timeout=60)
@@ -148,7 +162,7 @@ def test_a_killed_build_leaves_the_tree_of_an_uninterrupted_one(
     root = tmp_path / "site"
     _site(root, photos)
     process = _start(root)
-    _wait_for_first_variant(root, process)
+    _pause_after_first_variant(root, process)
     os.killpg(process.pid, signal.SIGKILL)
     process.communicate(timeout=60)
     assert (root / LOCK_NAME).exists()  # the stale lock file of the killed run
@@ -164,9 +178,10 @@ def test_a_post_edited_during_the_build_is_not_overwritten(
     posts = _site(root, photos)
     edited = next(iter(posts))
     process = _start(root)
-    _wait_for_first_variant(root, process)  # scanned: the rewrite is being computed
+    _pause_after_first_variant(root, process)  # scanned: the rewrite is being computed
     text = posts[edited] + "An edit saved while the build ran.\n"
     edited.write_text(text, encoding="utf-8")
+    _resume(process)
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 1
     assert f"{edited}: changed during the build" in stderr and "run the build again" in stderr
