@@ -1,9 +1,11 @@
 """What a photo says about itself: capture date, caption, alt text, camera settings.
 
-Captions come from a sidecar (`photo.jpg.md` / `photo.jpg.txt`, or the album's index.yml),
-else the XMP/IPTC description and headline. Alt text from IPTC "Alt Text (Accessibility)"
-or the sidecar, else the caption, else a sentence from album and date: never a file name.
-Location fields are never read here, so they cannot reach a page.
+Captions come from a sidecar (`photo.jpg.md` / `photo.jpg.txt`: `sidecars`, or the album's
+index.yml), else the XMP/IPTC description and headline. What the photo itself says
+(`Embedded`) is read once and remembered between builds; sidecars are read on every build.
+Alt text from the sidecar or IPTC "Alt Text (Accessibility)", else the caption, else a
+sentence from album and date: never a file name. Location fields are never read here, so
+they cannot reach a page.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
 from PIL import Image, ImageFile, IptcImagePlugin
+
+from .sidecars import Caption, read_sidecar
 
 EXIF_IFD = 0x8769
 TAG_MAKE, TAG_MODEL = 0x010F, 0x0110
@@ -30,7 +33,28 @@ NS = {
     "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
 }
-SIDECAR_SUFFIXES = (".md", ".txt")
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """What a photo's own metadata says (no sidecar): remembered between builds, so JSON-able."""
+
+    taken: datetime | None
+    caption: str  # XMP description, IPTC caption, XMP/IPTC headline: the first found
+    alt: str  # IPTC Alt Text (Accessibility), or ""
+    camera: tuple[tuple[str, str], ...]  # (label, value) for the EXIF panel
+
+    def to_json(self) -> dict[str, Any]:
+        """Return a JSON-able form of these facts (for the state file)."""
+        taken = self.taken.isoformat() if self.taken else None
+        return {"taken": taken, "caption": self.caption, "alt": self.alt, "camera": self.camera}
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> Embedded:
+        """Rebuild the facts `to_json` wrote; KeyError/ValueError/TypeError when damaged."""
+        taken = datetime.fromisoformat(raw["taken"]) if raw["taken"] else None
+        camera = tuple((str(k), str(v)) for k, v in raw["camera"])
+        return cls(taken, str(raw["caption"]), str(raw["alt"]), camera)
 
 
 @dataclass(frozen=True)
@@ -38,53 +62,62 @@ class PhotoMeta:
     """The text and facts a page may show about one photo."""
 
     taken: datetime | None
-    caption: str
+    caption: Caption
     alt: str  # the author's alt text, or "" (the page builds one)
     camera: tuple[tuple[str, str], ...]  # (label, value) for the EXIF panel
 
 
-def read_meta(data: bytes, path: Path, album_captions: dict[str, Any]) -> PhotoMeta:
-    """Read a photo's date, caption and alt text from its sidecars and embedded metadata."""
+def read_embedded(data: bytes) -> Embedded:
+    """Read a photo's capture date, caption, alt text and camera settings from its metadata."""
     with Image.open(io.BytesIO(data)) as im:
         exif = im.getexif()
         xmp = _xmp_fields(im.info.get("xmp") or im.info.get("XML:com.adobe.xmp") or b"")
         iptc = _iptc_fields(im)
     detail = exif.get_ifd(EXIF_IFD)
-    side = _sidecar(path) or _album_entry(album_captions.get(path.name))
-    caption = side.get("caption") or xmp.get("description") or iptc.get("caption")
+    caption = xmp.get("description") or iptc.get("caption")
     caption = caption or xmp.get("headline") or iptc.get("headline") or ""
-    alt = side.get("alt") or xmp.get("alt") or ""
-    return PhotoMeta(_taken(detail), _clean(caption), _clean(alt), _camera(exif, detail))
+    alt = xmp.get("alt") or ""
+    return Embedded(_taken(detail), _clean(caption), _clean(alt), _camera(exif, detail))
+
+
+def compose_meta(
+    embedded: Embedded,
+    path: Path,
+    album_captions: dict[str, Any],
+    default: tuple[str, str] = ("", ""),
+) -> PhotoMeta:
+    """Join a photo's sidecar (or index.yml entry), its own metadata and a default caption/alt.
+
+    The sidecar wins over the photo's metadata, which wins over `default` (caption, alt): the
+    alt text of the post that shows the photo, for a gallery made from a post.
+    """
+    side = read_sidecar(path) or _album_entry(album_captions.get(path.name))
+    caption = side.get("caption")
+    if not isinstance(caption, Caption):
+        caption = Caption.plain(embedded.caption or default[0])
+    alt = side.get("alt") or embedded.alt or default[1]
+    return PhotoMeta(embedded.taken, caption, _clean(str(alt)), embedded.camera)
+
+
+def read_meta(data: bytes, path: Path, album_captions: dict[str, Any]) -> PhotoMeta:
+    """Read a photo's date, caption and alt text from its sidecars and embedded metadata."""
+    return compose_meta(read_embedded(data), path, album_captions)
 
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-def _sidecar(path: Path) -> dict[str, str]:
-    """Read `photo.jpg.md`/`.txt`: plain text is the caption; front matter may set alt."""
-    for suffix in SIDECAR_SUFFIXES:
-        side = path.with_name(path.name + suffix)
-        if side.is_file():
-            text = side.read_text(encoding="utf-8", errors="replace")
-            match = re.match(r"---\s*\n(.*?)\n---\s*\n?(.*)", text, re.DOTALL)
-            if not match:
-                return {"caption": text.strip()}
-            front = yaml.safe_load(match.group(1)) or {}
-            front = front if isinstance(front, dict) else {}
-            body = match.group(2).strip()
-            return {
-                "caption": str(front.get("caption") or body),
-                "alt": str(front.get("alt") or ""),
-            }
-    return {}
-
-
-def _album_entry(entry: Any) -> dict[str, str]:
+def _album_entry(entry: Any) -> dict[str, Caption | str]:
     if isinstance(entry, str):
-        return {"caption": entry}
+        return {"caption": Caption.plain(entry)}
     if isinstance(entry, dict):
-        return {k: str(entry[k]) for k in ("caption", "alt") if entry.get(k)}
+        found: dict[str, Caption | str] = {}
+        if entry.get("caption"):
+            found["caption"] = Caption.plain(str(entry["caption"]))
+        if entry.get("alt"):
+            found["alt"] = str(entry["alt"])
+        return found
     return {}
 
 

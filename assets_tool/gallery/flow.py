@@ -9,8 +9,8 @@ from pathlib import Path
 from ..atomic import write_atomic
 from ..errors import AssetsToolError, ConfigError
 from .albums import Album, find_albums, sort_photos
-from .captions import PhotoMeta, read_meta
-from .gate import PrivacyError, audit_output, source_coordinates
+from .captions import PhotoMeta, compose_meta
+from .gate import PrivacyError, audit_output
 from .layout import PlacedAlbum, place, relative
 from .media import Rendered, render_photos
 from .pages import Photo, album_pages, make_photo
@@ -52,18 +52,31 @@ def build_gallery(
     photos_dir, out = photos_dir.resolve(), out.resolve()
     if out == photos_dir or photos_dir in out.parents:
         raise ConfigError(out, "the output folder is inside the photos folder", "pick another")
+    return build_album(find_albums(photos_dir, settings.title), out, settings, on_done)
+
+
+def build_album(
+    root: Album,
+    out: Path,
+    settings: GallerySettings,
+    on_done: Callable[[Path], None] | None = None,
+    chosen: Chosen | None = None,
+) -> GalleryReport:
+    """Build the gallery of an album tree in `out`; `chosen` gives photos order and defaults."""
+    out = out.resolve()
     theme = Theme(Path(settings.theme).expanduser() if settings.theme else None)
     report = GalleryReport()
-    root = find_albums(photos_dir, settings.title)
     albums = root.walk()
     sources = [p for a in albums for p in a.photos]
     out.mkdir(parents=True, exist_ok=True)
     state = State(out)
     rendered = render_photos(sources, out, settings, state, report.errors, on_done)
     report.encoded = state.encoded
-    metas, coords = _read_all(albums, rendered, report)
+    metas = _metas(albums, rendered, state, report, chosen)
     order = {
-        a.folder: sort_photos(
+        a.folder: [p for p in a.photos if p in metas]
+        if chosen
+        else sort_photos(
             [p for p in a.photos if p in metas],
             {p: metas[p].taken for p in a.photos if p in metas},
             settings.sort,
@@ -84,32 +97,45 @@ def build_gallery(
     report.removed = _remove_stale(out, state)
     state.save()
     report.index = out / "index.html"
-    report.privacy = audit_output(out, coords)
+    report.privacy = audit_output(out, state.located.values())
     return report
 
 
-def _read_all(
-    albums: list[Album], rendered: dict[Path, Rendered], report: GalleryReport
-) -> tuple[dict[Path, PhotoMeta], list[tuple[float, float]]]:
+@dataclass(frozen=True)
+class Chosen:
+    """Photos picked by someone else (a post): kept in their order, with default text."""
+
+    # photo -> (caption, alt) to use where neither a sidecar nor the photo has its own
+    defaults: dict[Path, tuple[str, str]] = field(default_factory=dict)
+
+
+def _metas(
+    albums: list[Album],
+    rendered: dict[Path, Rendered],
+    state: State,
+    report: GalleryReport,
+    chosen: Chosen | None,
+) -> dict[Path, PhotoMeta]:
+    """Join each rendered photo's remembered metadata with its sidecar and album captions."""
     metas: dict[Path, PhotoMeta] = {}
-    coords: list[tuple[float, float]] = []
+    defaults = chosen.defaults if chosen else {}
     for album in albums:
         captions = album.meta.get("captions") or {}
+        captions = captions if isinstance(captions, dict) else {}
         for path in album.photos:
-            try:
-                data = path.read_bytes()
-            except OSError:
+            facts = state.seen.get(path)
+            if facts is None or path not in rendered:
                 continue  # the image half has reported it
-            found = source_coordinates(data, path)
-            if found:
-                coords.append(found)
-            if path not in rendered:
-                continue
             try:
-                metas[path] = read_meta(data, path, captions if isinstance(captions, dict) else {})
-            except (OSError, ValueError) as exc:
-                report.errors.append(ConfigError(path, f"cannot read metadata ({exc})", "fix it"))
-    return metas, coords
+                metas[path] = compose_meta(
+                    facts.embedded, path, captions, defaults.get(path, ("", ""))
+                )
+            except AssetsToolError as error:
+                report.errors.append(error)
+            except (OSError, UnicodeError) as exc:
+                bad = ConfigError(path, f"cannot read its sidecar ({exc})", "fix it")
+                report.errors.append(bad)
+    return metas
 
 
 def _write_pages(

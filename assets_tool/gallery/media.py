@@ -2,7 +2,9 @@
 
 Variant names are content-addressed by the render stage (source bytes + settings), so a
 rebuild encodes only new or changed photos; what each photo produced is remembered in the
-output's state file (`state`), with its placeholder colour.
+output's state file (`state`), with its placeholder colour. Each photo is read once, here:
+its hash, header, metadata and GPS (`Facts`) are remembered too, so a rebuild opens only the
+photos whose files changed.
 """
 
 from __future__ import annotations
@@ -34,8 +36,10 @@ from ..render import (
     target_widths,
     worker_init,
 )
+from .captions import read_embedded
+from .gate import source_coordinates
 from .settings import GallerySettings
-from .state import State
+from .state import Facts, State, signature
 
 MEDIA_DIR = "media"
 ORIGINALS_DIR = "originals"
@@ -55,9 +59,18 @@ class Rendered:
 @dataclass
 class _Job:
     path: Path
-    data: bytes
+    data: bytes | None  # None: the file was not opened (known unchanged); read if needed
     plan: Plan
     digest: str
+
+    def bytes(self) -> bytes:
+        """Return the photo's bytes, reading them now if they were not read yet."""
+        if self.data is None:
+            data = _read(self.path)
+            if hashlib.sha256(data).hexdigest() != self.digest:
+                raise ImageError(self.path, "changed during the build", "build again")
+            self.data = data
+        return self.data
 
 
 def encode_settings(settings: GallerySettings) -> EncodeSettings:
@@ -104,7 +117,7 @@ def render_photos(
     try:
         for path in photos:
             try:
-                job = _prepare(path, encoder, config)
+                job = _prepare(path, encoder, config, state)
                 reused = state.reuse(job.digest, job.plan, out / MEDIA_DIR)
                 if reused is not None:
                     results[path] = _rendered(job, *reused)
@@ -113,14 +126,13 @@ def render_photos(
                     if on_done:
                         on_done(path)
                     continue
+                data = job.bytes()
             except AssetsToolError as error:
                 errors.append(error)
                 continue
             if pool is None:
                 pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
-            in_flight.append(
-                (job, pool.submit(encode_with_colour, job.data, path, job.plan, encoder))
-            )
+            in_flight.append((job, pool.submit(encode_with_colour, data, path, job.plan, encoder)))
             while len(in_flight) >= 2 * workers:
                 finish(*in_flight.pop(0))
         while in_flight:
@@ -131,17 +143,39 @@ def render_photos(
     return results
 
 
-def _prepare(path: Path, encoder: EncodeSettings, config: Config) -> _Job:
+def _prepare(path: Path, encoder: EncodeSettings, config: Config, state: State) -> _Job:
+    data = None
+    facts = state.known(path)
+    if facts is None:
+        stat = signature(path)  # before the read: a write after it shows next time
+        data = _read(path)
+        facts = _facts(data, path, encoder.max_pixels, state)
+        state.learn(path, facts, stat)
+    if facts.info.animated:
+        raise ImageError(path, "animated images are not supported in galleries", "use a still")
+    widths = target_widths(facts.info, None, config)
+    job_plan = plan(facts.info, facts.digest, path.stem, widths, encoder)
+    return _Job(path, data, job_plan, facts.digest)
+
+
+def _read(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ImageError(path, f"cannot read ({exc.strerror})", "check its permissions") from exc
-    info = probe(data, path, encoder.max_pixels)
-    if info.animated:
-        raise ImageError(path, "animated images are not supported in galleries", "use a still")
-    digest = hashlib.sha256(data).hexdigest()
-    widths = target_widths(info, None, config)
-    return _Job(path, data, plan(info, digest, path.stem, widths, encoder), digest)
+
+
+def _facts(data: bytes, path: Path, max_pixels: int, state: State) -> Facts:
+    """Read everything a build needs from a photo's bytes: hash, header, metadata, GPS."""
+    coordinates = source_coordinates(data, path)
+    if coordinates:  # audited for even when the photo itself cannot be used
+        state.located[path] = coordinates
+    info = probe(data, path, max_pixels)
+    try:
+        embedded = read_embedded(data)
+    except (OSError, ValueError) as exc:
+        raise ImageError(path, f"cannot read metadata ({exc})", "fix or re-save it") from exc
+    return Facts(hashlib.sha256(data).hexdigest(), info, embedded, coordinates)
 
 
 def encode_with_colour(
@@ -189,7 +223,7 @@ def _with_original(rendered: Rendered, job: _Job, out: Path, state: State) -> Re
     rel = f"{ORIGINALS_DIR}/{slug(job.path.stem)}-{job.digest[:10]}{ext}"
     target = out / rel
     if not target.is_file():
-        clean = strip_location(job.data, job.path)
+        clean = strip_location(job.bytes(), job.path)
         try:
             write_atomic(target, clean)
         except OSError as exc:

@@ -11,19 +11,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from .captions import PhotoMeta, fallback_alt
 from .layout import PlacedAlbum, PlacedPhoto, relative
 from .media import MEDIA_DIR, Rendered
 
 # The grid's real layout (static/gallery.css): columns per breakpoint, 8 px side padding,
 # 4 px gaps, content at most 1600 px wide. `sizes` says the same, so browsers pick the
-# variant that fills a cell at the screen's pixel density.
-GRID_SIZES = (
-    "(min-width: 1440px) calc((min(100vw, 1600px) - 32px) / 5), "
-    "(min-width: 1024px) calc((100vw - 28px) / 4), "
-    "(min-width: 640px) calc((100vw - 24px) / 3), "
-    "calc((100vw - 20px) / 2)"
-)
+# variant that fills a cell at the screen's pixel density, with one exception: on screens
+# denser than 2.5 dppx (phones and tablets) the cell is stated 2/3 or 4/5 as wide, which caps
+# thumbnails at about 2x (a 3x thumbnail is not visibly sharper on a phone, and costs twice
+# the bytes). `sizes` accepts any media condition, `resolution` included; a browser that
+# ignores one falls through to the plain entry.
+GRID_COLUMNS = ((1440, 5, 32), (1024, 4, 28), (640, 3, 24), (0, 2, 20))  # min-width, cols, pad
+DENSE = ((3.0, 1.5), (2.5, 1.25))  # min dppx, how much narrower the cell is stated
+
+
+def grid_sizes() -> str:
+    """Return the grid's `sizes`: each breakpoint's cell, density-capped below 1024 px."""
+    entries = []
+    for min_width, cols, pad in GRID_COLUMNS:
+        width = f"(min-width: {min_width}px)" if min_width else ""
+        wide = "min(100vw, 1600px)" if min_width >= 1440 else "100vw"
+        cell = f"calc(({wide} - {pad}px) / {{}})"
+        if min_width < 1024:
+            for dppx, narrower in DENSE:
+                condition = " and ".join(c for c in (f"(min-resolution: {dppx:g}dppx)", width) if c)
+                entries.append(f"{condition} {cell.format(f'{cols * narrower:g}')}")
+        entries.append(f"{width} {cell.format(cols)}".strip())
+    return ", ".join(entries)
+
+
+GRID_SIZES = grid_sizes()
 # photo pages show the photo at most the viewport's width and 85% of its height
 # (static/gallery.css .photo img.large): the narrower of the two decides
 
@@ -48,7 +68,7 @@ class Photo:
 
 def make_photo(placed: PlacedPhoto, rendered: Rendered, meta: PhotoMeta, album: str) -> Photo:
     """Join a photo's place, variants and text; alt falls back to album and date."""
-    alt = meta.alt or meta.caption or fallback_alt(album, meta.taken)
+    alt = meta.alt or meta.caption.text or fallback_alt(album, meta.taken)
     return Photo(placed, rendered, meta, alt)
 
 
@@ -135,7 +155,8 @@ def _thumb(photo: Photo, page: str, count: int) -> dict[str, Any]:
     return {
         "url": relative(page, photo.placed.page),
         "picture": picture(photo, page),
-        "caption": photo.meta.caption,
+        "caption": Markup(photo.meta.caption.html),
+        "caption_text": photo.meta.caption.text,
         "index": photo.placed.index,
         "position": f"Photo {photo.placed.index} of {count}",
     }
@@ -163,7 +184,7 @@ def _photo_context(
     prev = shown[i - 1] if i > 0 else None
     after = shown[i + 1] if i + 1 < len(shown) else None
     position = f"Photo {i + 1} of {len(shown)}"
-    title = photo.meta.caption or position
+    title = photo.meta.caption.text or position
     taken = photo.meta.taken
     original = photo.rendered.original
     return {
@@ -171,7 +192,8 @@ def _photo_context(
         "breadcrumbs": [*_crumbs([*trail, (position, page)], page)],
         "photo": {
             "picture": picture(photo, page),
-            "caption": photo.meta.caption,
+            "caption": Markup(photo.meta.caption.html),
+            "caption_text": photo.meta.caption.text,
             "position": position,
             "camera": [{"label": k, "value": v} for k, v in photo.meta.camera],
             "taken": taken.strftime("%-d %B %Y, %H:%M") if taken else None,

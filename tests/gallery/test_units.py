@@ -49,14 +49,15 @@ def test_settings_name_unknown_and_mistyped_keys() -> None:
 def test_captions_come_from_sidecar_then_xmp_and_alt_from_iptc(tmp_path: Path) -> None:
     photo = write(tmp_path / "p.jpg", tagged_photo(1, description="From XMP", alt="Alt text"))
     meta = read_meta(photo.read_bytes(), photo, {})
-    assert (meta.caption, meta.alt) == ("From XMP", "Alt text")
+    assert (meta.caption.text, meta.alt) == ("From XMP", "Alt text")
     assert meta.taken == datetime(2025, 1, 6, 18, 40, tzinfo=UTC)
     assert ("Camera", "Apple iPhone 15 Pro") in meta.camera and ("Aperture", "f/1.8") in meta.camera
     (tmp_path / "p.jpg.md").write_text("---\nalt: Sidecar alt\n---\nSidecar *caption*\n")
     meta = read_meta(photo.read_bytes(), photo, {})
-    assert (meta.caption, meta.alt) == ("Sidecar *caption*", "Sidecar alt")
+    assert (meta.caption.text, meta.alt) == ("Sidecar caption", "Sidecar alt")
+    assert meta.caption.html == "Sidecar <em>caption</em>"
     other = write(tmp_path / "q.jpg", tagged_photo(2, description="From XMP"))
-    assert read_meta(other.read_bytes(), other, {"q.jpg": "From index.yml"}).caption == (
+    assert read_meta(other.read_bytes(), other, {"q.jpg": "From index.yml"}).caption.text == (
         "From index.yml"
     )
 
