@@ -7,6 +7,7 @@ of tests/helpers.py reads the pages; links are followed on disk.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 import shutil
@@ -17,7 +18,7 @@ import pytest
 from PIL import Image
 
 from tests.gallery.conftest import GPS, tagged_photo, write
-from tests.helpers import elements, run_cli, srcset_urls
+from tests.helpers import CLI, elements, run_cli, srcset_urls, tree_digest
 
 
 def _album(tmp_path: Path) -> Path:
@@ -177,6 +178,59 @@ def test_rebuild_encodes_only_what_changed_and_removes_deleted(
         [n for n in media if n.startswith("b-")]
     )
     assert "A changed caption" in (out / "img-2.html").read_text()
+
+
+def _opened(tmp_path: Path, *args: str | Path) -> tuple[subprocess.CompletedProcess[str], str]:
+    """Run the CLI under strace (workers included); return the run and every file it opened."""
+    log = tmp_path / "strace.log"
+    trace = ["strace", "-f", "-qq", "-e", "trace=open,openat,openat2", "-o", log]
+    command = [str(c) for c in (*trace, *CLI, *args)]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    return result, log.read_text()
+
+
+def test_warm_rebuild_opens_no_unchanged_photo(built: tuple[Path, Path], tmp_path: Path) -> None:
+    photos, out = _copy(built, tmp_path)  # copies: new inodes, so this first run reads them
+    assert run_cli("gallery", photos, "-o", out).returncode == 0
+    before = tree_digest(out)
+    warm, opened = _opened(tmp_path, "gallery", photos, "-o", out)
+    assert warm.returncode == 0 and "0 photos encoded" in warm.stderr, warm.stderr
+    photo_opened = re.compile(rf'"({re.escape(str(photos))}/[^"]+\.jpg)"')
+    assert not photo_opened.findall(opened)  # not one photo (its sidecars are read)
+    assert tree_digest(out) == before  # the very same output, state file included
+    # same size, same modification time, other bytes: only the change time tells
+    photo = photos / "Trip" / "a.jpg"
+    data, stat = photo.read_bytes(), photo.stat()
+    photo.write_bytes(data.replace(b"Apple", b"APPLE", 1))
+    os.utime(photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert photo.stat().st_size == stat.st_size and photo.stat().st_mtime_ns == stat.st_mtime_ns
+    changed, opened = _opened(tmp_path, "gallery", photos, "-o", out)
+    assert changed.returncode == 0 and "1 photos encoded" in changed.stderr, changed.stderr
+    assert set(photo_opened.findall(opened)) == {str(photo)}
+    assert "APPLE iPhone 15 Pro" in (out / "trip" / "a.html").read_text()
+
+
+def test_markdown_sidecar_is_rendered_without_raw_html(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    photos, out = _copy(built, tmp_path)
+    (photos / "Trip" / "a.jpg.md").write_text(
+        "A *bright* stage, [the keynote](https://example.com/k) <script>alert(1)</script>\n",
+        encoding="utf-8",
+    )
+    (photos / "IMG_2.jpg.txt").write_text("Plain *text* stays", encoding="utf-8")
+    assert run_cli("gallery", photos, "-o", out).returncode == 0
+    page = (out / "trip" / "a.html").read_text()
+    found = elements(page)
+    assert "A <em>bright</em> stage" in page
+    link = next(e for e in found if e.tag == "a" and e.attrs.get("href") == "https://example.com/k")
+    assert link.attrs["rel"] == "noopener"
+    assert [e.attrs.get("src") for e in found if e.tag == "script"] == []  # none in the caption
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    grid = elements((out / "trip" / "index.html").read_text())
+    alts = [e.attrs["alt"] for e in grid if e.tag == "img"]
+    assert "A bright stage, the keynote <script>alert(1)</script>" in alts  # plain text
+    assert "Plain *text* stays" in (out / "img-2.html").read_text()  # .txt is not Markdown
 
 
 def test_settings_file_and_unknown_keys(built: tuple[Path, Path], tmp_path: Path) -> None:
