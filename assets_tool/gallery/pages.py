@@ -6,10 +6,12 @@ template receives are documented in docs/gallery.md.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -122,6 +124,10 @@ def album_pages(
                 else [],
                 "photos": [_thumb(p, path, len(shown)) for p in chunk],
                 "pagination": _pagination(placed, number, pages, path),
+                "beyond": {
+                    "prev": _on_page(placed, shown, number - 1, -1, page_size, path),
+                    "next": _on_page(placed, shown, number + 1, 0, page_size, path),
+                },
                 "grid_sizes": GRID_SIZES,
             },
         )
@@ -129,6 +135,21 @@ def album_pages(
         yield photo.placed.page, "photo.html", _photo_context(photo, shown, i, trail)
     for child in placed.children:
         yield from album_pages(child, photos, trail, page_size)
+
+
+def _on_page(
+    placed: PlacedAlbum, shown: list[Photo], number: int, at: int, page_size: int, page: str
+) -> str | None:
+    """Return the URL that opens the lightbox on photo `at` of album page `number`, if any.
+
+    The lightbox goes on there past the first or last photo of a page: each page carries
+    only its own photos' data (inline, so it works from file://).
+    """
+    chunk = shown[(number - 1) * page_size : number * page_size] if number >= 1 else []
+    if not chunk:
+        return None
+    name = posixpath.basename(chunk[at].placed.page).removesuffix(".html")
+    return f"{relative(page, placed.page_path(number))}#photo={quote(name, safe='')}"
 
 
 def _crumbs(trail: list[tuple[str, str]], page: str) -> list[dict[str, Any]]:

@@ -1,16 +1,45 @@
-"""Fixtures of the gallery tests: small tagged photos (dates, offsets, captions, GPS)."""
+"""Fixtures of the gallery tests: small tagged photos (dates, offsets, captions, GPS), and one
+gallery of the example site's post built with --from-site (shared by the CLI and browser
+tests)."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from PIL.TiffImagePlugin import IFDRational
 
+from examples.make_site import generate_photos, make_site
 from examples.photogen import dms, make_photo
+from tests.helpers import run_cli
 
 GPS = (36.0909, -115.1760)
+POST = "_posts/2025-01-06-ces-2025-keynote-1.md"
+STAGE_ALT = "The stage before the keynote"
+
+
+@pytest.fixture(scope="package")
+def post_gallery(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
+    """The example post's 12 MP photos as a gallery of 3 a page: (site, out, stderr).
+
+    The post is edited first: photo 6 is shown at the top too (with its own alt text), so the
+    post's order (6, 1, 2, 3, 4, 5, 7) is neither name nor date order, and one reference
+    names a file that does not exist.
+    """
+    site = tmp_path_factory.mktemp("site")
+    make_site(site, force=True, photos=generate_photos())
+    post = site / POST
+    head, body = post.read_text(encoding="utf-8").split("---\n\n", 1)
+    top = f"![{STAGE_ALT}](/assets/img/photos/jenson/6.jpg)\n\n"
+    gone = "\n![gone](/assets/img/photos/jenson/missing.jpg)\n"
+    post.write_text(f"{head}---\n\n{top}{body}{gone}", encoding="utf-8")
+    out = tmp_path_factory.mktemp("post-gallery")
+    result = run_cli("gallery", "--from-site", site, post, "-o", out, "--page-size", "3")
+    assert result.returncode == 1, result.stderr  # the missing file
+    assert "privacy gate: clean" in result.stderr
+    return site, out, result.stderr
 
 
 def tagged_photo(

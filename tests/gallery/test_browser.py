@@ -181,6 +181,42 @@ def test_lightbox_by_mouse_keyboard_and_touch_with_back(
     page.context.close()
 
 
+def test_lightbox_goes_on_to_the_neighbouring_album_pages(
+    browser: Browser, post_gallery: tuple[Path, Path, str]
+) -> None:
+    """The --from-site gallery, 3 photos a page: ←/→ and swipes cross from page to page."""
+    with serve(post_gallery[1]) as url:
+        base = url + "/"
+        page, watch = _open(browser, base + "index.html", base, **DESKTOP)
+        status = page.locator("#lightbox-status")
+        page.locator("a.thumb").nth(2).click()  # 2.jpg: the last photo of page 1
+        page.locator("dialog.lightbox").wait_for(state="visible")
+        assert status.text_content() == "Photo 3 of 7: Description of image"
+        page.keyboard.press("ArrowRight")  # on to page 2, opened on its first photo
+        page.wait_for_url(base + "3.html")
+        page.locator("dialog.lightbox").wait_for(state="visible")
+        assert status.text_content() == "Photo 4 of 7: Description of image"
+        assert page.evaluate("document.querySelector('a.thumb').getAttribute('href')") == ("3.html")
+        page.wait_for_function("document.querySelector('dialog img').complete")
+        assert page.evaluate("document.querySelector('dialog img').naturalWidth") > 0
+        # touch: a swipe to the right at page 2's first photo goes back to page 1's last
+        page.evaluate(
+            """() => { const d = document.querySelector('dialog.lightbox');
+            const at = (type, x) => d.dispatchEvent(new PointerEvent(type,
+                {bubbles: true, pointerType: 'touch', clientX: x, clientY: 400}));
+            at('pointerdown', 500); at('pointerup', 900); }"""
+        )
+        page.wait_for_url(base + "2.html")
+        page.locator("dialog.lightbox").wait_for(state="visible")
+        assert status.text_content() == "Photo 3 of 7: Description of image"
+        page.keyboard.press("ArrowLeft")  # within the page again
+        assert status.text_content() == "Photo 2 of 7: Description of image"
+        page.keyboard.press("Escape")
+        page.wait_for_url(base + "index.html")
+        assert watch.problems == []
+        page.context.close()
+
+
 def test_every_photo_is_reachable_without_javascript(browser: Browser, server: str) -> None:
     context = browser.new_context(java_script_enabled=False, **DESKTOP)
     page = context.new_page()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.gallery.conftest import GPS, tagged_photo, write
+from tests.gallery.conftest import GPS, POST, STAGE_ALT, tagged_photo, write
 from tests.helpers import CLI, elements, run_cli, srcset_urls, tree_digest
 
 
@@ -231,6 +231,27 @@ def test_markdown_sidecar_is_rendered_without_raw_html(
     alts = [e.attrs["alt"] for e in grid if e.tag == "img"]
     assert "A bright stage, the keynote <script>alert(1)</script>" in alts  # plain text
     assert "Plain *text* stays" in (out / "img-2.html").read_text()  # .txt is not Markdown
+
+
+def test_from_site_makes_an_album_of_one_post_in_its_order(
+    post_gallery: tuple[Path, Path, str],
+) -> None:
+    site, out, stderr = post_gallery
+    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and str(site / POST) in errors[0], stderr
+    assert "missing.jpg" in errors[0]
+    assert "7 photos in 1 albums" in stderr
+    pages = ["index.html", "page-2.html", "page-3.html"]
+    links = [link for page in pages for link in _grid_links(out / page)]
+    assert links == ["6.html", "1.html", "2.html", "3.html", "4.html", "5.html", "7.html"]
+    index = (out / "index.html").read_text()
+    assert "<h1>[CES 2025] 젠슨 황 NVIDIA CEO 기조연설 직관 후기 (1)</h1>" in index
+    alts = [e.attrs["alt"] for e in elements(index) if e.tag == "img"]
+    assert alts == [STAGE_ALT, "Description of image", "Description of image"]
+    assert f'<h1 class="photo-title">{STAGE_ALT}</h1>' in (out / "6.html").read_text()
+    for variant in (out / "media").iterdir():
+        with Image.open(variant) as im:
+            assert im.height > im.width  # upright: the photos are stored sideways
 
 
 def test_settings_file_and_unknown_keys(built: tuple[Path, Path], tmp_path: Path) -> None:

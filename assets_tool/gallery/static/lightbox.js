@@ -2,11 +2,13 @@
    The address bar follows the photo shown (History API), so Back closes it and a copied URL
    opens that photo's own page; from file://, where a page may not change its path, the
    address gets a #photo=NAME fragment instead. Arrow keys and swipes move, focus returns to
-   the thumbnail, and "Photo 3 of 24: caption" is announced politely. */
+   the thumbnail, and "Photo 3 of 24: caption" is announced politely. Past the last (first)
+   photo of a page it goes on to the next (previous) album page, opened on that photo: each
+   page holds only its own photos. */
 (function () {
   "use strict";
   var dialog, frame, caption, status, prevButton, nextButton, pageLink;
-  var items = [], current = -1, pushed = false, fromFragment = false, albumUrl = "";
+  var items = [], current = -1, pushed = false, fromFragment = false, albumUrl = "", grid = null;
 
   function build() {
     dialog = document.createElement("dialog");
@@ -76,8 +78,8 @@
     pageLink.textContent = "Photo page";
     caption.appendChild(pageLink);
     status.textContent = text;
-    prevButton.hidden = index === 0;
-    nextButton.hidden = index === items.length - 1;
+    prevButton.hidden = index === 0 && !beyond(-1);
+    nextButton.hidden = index === items.length - 1 && !beyond(1);
     remember(link);
   }
 
@@ -92,9 +94,16 @@
     if (!fromFragment) pushed = true;
   }
 
+  function beyond(step) {
+    return grid.getAttribute(step > 0 ? "data-next-photo" : "data-prev-photo");
+  }
+
   function move(step) {
     var next = current + step;
-    if (next >= 0 && next < items.length) show(next);
+    if (next >= 0 && next < items.length) return show(next);
+    var there = beyond(step);
+    // replace, not push: Back from the other page returns to where the lightbox was opened
+    if (there) location.replace(new URL(there, albumUrl).href);
   }
 
   function closed() {
@@ -106,7 +115,8 @@
     if (link) link.focus();
   }
 
-  function open(grid, link) {
+  function open(list, link) {
+    grid = list;
     if (!dialog) build();
     items = Array.prototype.slice.call(grid.querySelectorAll("a.thumb"));
     albumUrl = location.href.replace(/#.*$/, "");
