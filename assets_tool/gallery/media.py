@@ -60,8 +60,9 @@ class Rendered:
 class _Job:
     path: Path
     data: bytes | None  # None: the file was not opened (known unchanged); read if needed
-    plan: Plan
+    plan: Plan  # every variant (the parts' together)
     digest: str
+    parts: tuple[Part, ...]
 
     def bytes(self) -> bytes:
         """Return the photo's bytes, reading them now if they were not read yet."""
@@ -73,16 +74,20 @@ class _Job:
         return self.data
 
 
-def encode_settings(settings: GallerySettings) -> EncodeSettings:
-    """Return the render stage's settings for this gallery."""
+def encode_settings(settings: GallerySettings, thumbnails: bool = False) -> EncodeSettings:
+    """Return the render stage's settings for this gallery (or for its thumbnail widths)."""
     return EncodeSettings(
         formats=settings.formats,
-        avif_quality=settings.avif_quality,
-        webp_quality=settings.webp_quality,
+        avif_quality=settings.thumbnail_avif_quality if thumbnails else settings.avif_quality,
+        webp_quality=settings.thumbnail_webp_quality if thumbnails else settings.webp_quality,
         jpeg_quality=settings.jpeg_quality,
         avif_speed=settings.avif_speed,
         max_pixels=settings.max_pixels,
     )
+
+
+# One part of a photo's variants: what to encode and with which settings.
+Part = tuple[Plan, EncodeSettings]
 
 
 def render_photos(
@@ -94,8 +99,7 @@ def render_photos(
     on_done: Callable[[Path], None] | None = None,
 ) -> dict[Path, Rendered]:
     """Encode what is missing, reuse what the state file and disk already hold; never raise."""
-    encoder = encode_settings(settings)
-    config = Config(widths=settings.widths)
+    encoders = (encode_settings(settings, thumbnails=True), encode_settings(settings))
     results: dict[Path, Rendered] = {}
     workers = settings.workers or os.cpu_count() or 1
     pool: Executor | None = None
@@ -117,7 +121,7 @@ def render_photos(
     try:
         for path in photos:
             try:
-                job = _prepare(path, encoder, config, state)
+                job = _prepare(path, settings, encoders, state)
                 reused = state.reuse(job.digest, job.plan, out / MEDIA_DIR)
                 if reused is not None:
                     results[path] = _rendered(job, *reused)
@@ -132,7 +136,7 @@ def render_photos(
                 continue
             if pool is None:
                 pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker)
-            in_flight.append((job, pool.submit(encode_with_colour, data, path, job.plan, encoder)))
+            in_flight.append((job, pool.submit(encode_with_colour, data, path, job.parts)))
             while len(in_flight) >= 2 * workers:
                 finish(*in_flight.pop(0))
         while in_flight:
@@ -143,19 +147,32 @@ def render_photos(
     return results
 
 
-def _prepare(path: Path, encoder: EncodeSettings, config: Config, state: State) -> _Job:
+def _prepare(
+    path: Path,
+    settings: GallerySettings,
+    encoders: tuple[EncodeSettings, EncodeSettings],
+    state: State,
+) -> _Job:
     data = None
     facts = state.known(path)
     if facts is None:
         stat = signature(path)  # before the read: a write after it shows next time
         data = _read(path)
-        facts = _facts(data, path, encoder.max_pixels, state)
+        facts = _facts(data, path, settings.max_pixels, state)
         state.learn(path, facts, stat)
     if facts.info.animated:
         raise ImageError(path, "animated images are not supported in galleries", "use a still")
-    widths = target_widths(facts.info, None, config)
-    job_plan = plan(facts.info, facts.digest, path.stem, widths, encoder)
-    return _Job(path, data, job_plan, facts.digest)
+    widths = target_widths(facts.info, None, Config(widths=settings.widths))
+    # the grid's widths: shown at 2x density or more, where a lower quality is not visible
+    small = tuple(w for w in widths if w <= settings.thumbnail_max)
+    chosen = (small, tuple(w for w in widths if w > settings.thumbnail_max))
+    parts = tuple(
+        (plan(facts.info, facts.digest, path.stem, part, encoder), encoder)
+        for part, encoder in zip(chosen, encoders, strict=True)
+        if part
+    )
+    whole = Plan(facts.info, tuple(v for part, _ in parts for v in part.variants))
+    return _Job(path, data, whole, facts.digest, parts)
 
 
 def _read(path: Path) -> bytes:
@@ -179,10 +196,12 @@ def _facts(data: bytes, path: Path, max_pixels: int, state: State) -> Facts:
 
 
 def encode_with_colour(
-    data: bytes, path: Path, job_plan: Plan, settings: EncodeSettings
+    data: bytes, path: Path, parts: tuple[Part, ...]
 ) -> tuple[dict[str, bytes], str]:
     """Encode every planned variant and measure the dominant colour (runs in a worker)."""
-    encoded = encode(data, path, job_plan, settings)
+    encoded: dict[str, bytes] = {}
+    for part, settings in parts:
+        encoded.update(encode(data, path, part, settings))
     smallest = min(encoded.values(), key=len)
     return encoded, dominant_colour(smallest)
 

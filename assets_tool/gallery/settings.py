@@ -32,6 +32,11 @@ class GallerySettings:
     webp_quality: int = 80
     jpeg_quality: int = 82
     avif_speed: int = 7
+    # widths up to this are the grid's thumbnails, seen at 2x density or more (sizes caps
+    # them there): encoded at these lower qualities, which that density hides
+    thumbnail_max: int = 540
+    thumbnail_avif_quality: int = 50
+    thumbnail_webp_quality: int = 70
     # "none" publishes no original; "clean" publishes each with its location removed losslessly
     originals: str = "none"
     # a folder whose templates/ and static/ override the default theme's files
@@ -108,7 +113,8 @@ def _validated(settings: GallerySettings, source: Path | None) -> GallerySetting
     for fmt in settings.formats:
         if fmt not in ("avif", "webp"):
             raise bad(f"format `{fmt}` is unknown", "use any of: avif, webp")
-    for name in ("avif_quality", "webp_quality", "jpeg_quality"):
+    qualities = ("avif_quality", "webp_quality", "jpeg_quality")
+    for name in (*qualities, "thumbnail_avif_quality", "thumbnail_webp_quality"):
         if not 1 <= getattr(settings, name) <= 100:
             raise bad(f"`{name}` must be between 1 and 100", "pick e.g. 80")
     if not 0 <= settings.avif_speed <= 10:

@@ -32,6 +32,8 @@ from .captions import Embedded
 
 STATE_NAME = ".assets-tool-gallery.json"
 VERSION = 2
+# version 1 had no `sources`: its variants are still reused, its photos read once more
+READABLE = (1, VERSION)
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class State:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}  # no state (first build) or damaged: everything is made again
-        return raw if isinstance(raw, dict) and raw.get("version") == VERSION else {}
+        return raw if isinstance(raw, dict) and raw.get("version") in READABLE else {}
 
     def _load_private(self) -> dict[str, list[float]]:
         try:
