@@ -266,6 +266,26 @@ def test_settings_file_and_unknown_keys(built: tuple[Path, Path], tmp_path: Path
     assert "gallery.toml: unknown setting `page_sise`" in bad.stderr
 
 
+def test_thumbnail_widths_have_their_own_quality(built: tuple[Path, Path], tmp_path: Path) -> None:
+    photos, out = _copy(built, tmp_path)
+    write(photos / "wide.jpg", tagged_photo(8, size=(1200, 900)))
+    assert run_cli("gallery", photos, "-o", out).returncode == 0
+
+    def avif() -> tuple[dict[str, int], dict[str, int]]:
+        found = {p.name: p.stat().st_size for p in (out / "media").glob("wide-*.avif")}
+        small = {n: size for n, size in found.items() if int(n.split("-")[1]) <= 540}
+        return small, {n: size for n, size in found.items() if n not in small}
+
+    small, large = avif()
+    assert len(small) == 2 and len(large) == 3  # 360, 540 | 720, 1080 and its own 1200
+    (photos / "gallery.toml").write_text("thumbnail_avif_quality = 20\n", encoding="utf-8")
+    assert run_cli("gallery", photos, "-o", out).returncode == 0
+    small_after, large_after = avif()
+    assert large_after == large  # the photo page's widths: the same files
+    assert set(small_after).isdisjoint(small) and len(small_after) == 2  # new names...
+    assert sum(small_after.values()) < sum(small.values())  # ...at the lower quality
+
+
 def test_privacy_gate_fails_on_a_coordinate_planted_in_a_theme(
     built: tuple[Path, Path], tmp_path: Path
 ) -> None:
