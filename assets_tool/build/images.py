@@ -56,7 +56,7 @@ def render_all(
     decides which file `bytes_after` counts as downloaded. `slots` is how many encodes
     `executor` runs at once (a cluster's threads); the local pool's workers by default.
     """
-    settings = EncodeSettings.from_config(config)
+    settings = EncodeSettings.from_settings(config)
     run = Publisher(
         folder=variants_dir(collection.site, config.output_dir),
         prefix=functools.partial(variant_prefix, collection.site, config.output_dir),

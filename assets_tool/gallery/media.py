@@ -62,14 +62,7 @@ class _Job:
 
 def encode_settings(settings: GallerySettings) -> EncodeSettings:
     """Return the render stage's settings for this gallery."""
-    return EncodeSettings(
-        formats=settings.formats,
-        avif_quality=settings.avif_quality,
-        webp_quality=settings.webp_quality,
-        jpeg_quality=settings.jpeg_quality,
-        avif_speed=settings.avif_speed,
-        max_pixels=settings.max_pixels,
-    )
+    return EncodeSettings.from_settings(settings)
 
 
 def render_photos(

@@ -10,7 +10,8 @@ Choices, measured in benchmarks/ENCODERS.md:
   and carry no profile. A source without a profile gets none.
 - Metadata: variants carry no EXIF, XMP or IPTC, only the colour profile; orientation is
   applied to the pixels.
-- Photos: AVIF (SVT-AV1) and lossy WebP, with a progressive JPEG fallback. Graphics
+- Photos: AVIF (libaom 4:4:4 in Pillow's own plugin by default, SVT-AV1 as the fast option)
+  and lossy WebP, with a progressive JPEG fallback. Graphics
   (screenshots: PNG/GIF/lossless WebP with alpha or at most 256 colours): lossless WebP with a
   PNG fallback, and no AVIF. Images with alpha fall back to PNG.
 - Animated GIF/WebP are left as they are: `plan` gives them no variants.
