@@ -59,6 +59,9 @@ class Config:
     # AVIF encoder speed (1 slowest/smallest .. 10 fastest); 0 means the encoder's measured
     # default (aom 6, svt 7)
     avif_speed: int = 0
+    # seconds of a run in which AVIF encodes may start; 0: no limit. Images reached later get
+    # their WebP and fallback now and their AVIF in the next runs, which rewrite the markup
+    avif_budget: int = 0
     # `sizes` attribute for images whose reference states no display width; empty means the
     # content column: `(max-width: 800px) 100vw, 800px`
     sizes: str = ""
@@ -311,6 +314,8 @@ def _validated(config: Config, source: Path | None) -> Config:
         )
     if config.workers < 0:
         raise bad("`workers` must be 0 (one per core) or more", "set e.g. 2")
+    if config.avif_budget < 0:
+        raise bad("`avif_budget` must be 0 (no limit) or a number of seconds", "set e.g. 600")
     try:
         parse_shard(config.shard)
     except ConfigError as error:

@@ -31,6 +31,7 @@ from .planning import (
     plan,
     slug,
     target_widths,
+    without_format,
 )
 
 __all__ = [
@@ -46,5 +47,6 @@ __all__ = [
     "probe",
     "slug",
     "target_widths",
+    "without_format",
     "worker_init",
 ]

@@ -200,6 +200,11 @@ def plan(
     return Plan(info, tuple(variants))
 
 
+def without_format(plan: Plan, fmt: str) -> Plan:
+    """Return `plan` less its variants of one format (AVIF left for a later run)."""
+    return Plan(plan.info, tuple(v for v in plan.variants if v.format != fmt))
+
+
 def keep_smaller(plan: Plan, encoded: dict[str, bytes]) -> tuple[Variant, ...]:
     """Return the variants to publish: drop AVIF/WebP files larger than their width's fallback."""
     fallback_mime = MIME[plan.fallback]
