@@ -35,6 +35,7 @@ test: $(BIN)/assets-tool lint
 	$(BIN)/python -m pytest
 
 bench: $(BIN)/assets-tool
+	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/compare.py
 	$(BIN)/python benchmarks/build_speed.py
 	$(BIN)/python benchmarks/encoders.py

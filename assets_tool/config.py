@@ -1,16 +1,20 @@
-"""Settings: defaults, the site's own config file, then command-line overrides.
+"""Settings: defaults, the site's own config file, the environment, then the command line.
 
 A Jekyll site keeps them in an ``assets_tool:`` section of ``_config.yml`` (as
 jekyll_picture_tag keeps ``picture:``); any other site in ``assets-tool.toml`` at its root.
+Any setting can also be given as an ``ASSETS_TOOL_<NAME>`` environment variable (a CI job
+that picks a faster encoder without editing the site's files).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, Self, TypeVar
 
 import yaml
 
@@ -44,13 +48,20 @@ class Config:
     content_width: int = 0
     # modern formats offered before the fallback, in order of preference
     formats: tuple[str, ...] = ("avif", "webp")
-    # encoder qualities (0-100); graphics (PNG with alpha or few colours) use lossless WebP
-    avif_quality: int = 60
+    # AVIF encoder: "aom" (libaom 4:4:4, sharp's bytes per quality) or "svt" (SVT-AV1 4:2:0,
+    # about a fifth of the CPU for about 1.5 times the bytes); benchmarks/ENCODERS.md
+    avif_encoder: str = "aom"
+    # encoder qualities (1-100); graphics (PNG with alpha or few colours) use lossless WebP;
+    # avif_quality 0 means the encoder's measured default (aom 48, svt 60)
+    avif_quality: int = 0
     webp_quality: int = 80
     jpeg_quality: int = 82
-    # AVIF encoder speed (0 slowest/smallest .. 10 fastest); 7 is the measured best trade-off
-    # with SVT-AV1 (benchmarks/ENCODERS.md)
-    avif_speed: int = 7
+    # AVIF encoder speed (1 slowest/smallest .. 10 fastest); 0 means the encoder's measured
+    # default (aom 6, svt 7)
+    avif_speed: int = 0
+    # seconds of a run in which AVIF encodes may start; 0: no limit. Images reached later get
+    # their WebP and fallback now and their AVIF in the next runs, which rewrite the markup
+    avif_budget: int = 0
     # `sizes` attribute for images whose reference states no display width; empty means the
     # content column: `(max-width: 800px) 100vw, 800px`
     sizes: str = ""
@@ -120,6 +131,10 @@ MARKUPS = ("auto", "picture", "img")
 STRIP_SCOPES = ("published", "referenced", "false")
 EMPTY_DEFAULT_ITEMS: dict[str, type] = {"widths": int}
 FORMATS = ("avif", "webp")
+AVIF_ENCODERS = ("aom", "svt")
+ENVIRONMENT_PREFIX = "ASSETS_TOOL_"
+SettingsT = TypeVar("SettingsT", bound="Settings")
+BOOLEAN_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
 def load(site: Path) -> Config:
@@ -141,7 +156,54 @@ def load(site: Path) -> Config:
         raw = dict(jekyll["assets_tool"])
     raw.setdefault("url", str(jekyll.get("url") or ""))
     raw.setdefault("baseurl", str(jekyll.get("baseurl") or ""))
-    return from_mapping(raw, source)
+    return with_environment(from_mapping(raw, source))
+
+
+class Settings(Protocol):
+    """A frozen dataclass of settings that validates its own changed copies."""
+
+    def replace(self, **changes: Any) -> Self: ...
+
+
+def with_environment(settings: SettingsT) -> SettingsT:
+    """Return `settings` with the ones given as ASSETS_TOOL_<NAME> variables replaced."""
+    overrides = _environment_values(settings)
+    if not overrides:
+        return settings
+    try:
+        return settings.replace(**overrides)
+    except ConfigError as error:
+        variables = ", ".join(ENVIRONMENT_PREFIX + name.upper() for name in overrides)
+        raise ConfigError(None, f"{error.what} (set by {variables})", error.fix) from error
+
+
+def _environment_values(settings: object) -> dict[str, Any]:
+    assert dataclasses.is_dataclass(settings)
+    values: dict[str, Any] = {}
+    for field in fields(settings):
+        variable = ENVIRONMENT_PREFIX + field.name.upper()
+        if variable in os.environ:
+            default = getattr(settings, field.name)
+            values[field.name] = _typed_text(field.name, os.environ[variable], default, variable)
+    return values
+
+
+def _typed_text(name: str, text: str, default: Any, variable: str) -> Any:
+    """Read an environment variable's text as a value of its setting's type."""
+    try:
+        if isinstance(default, bool):
+            return BOOLEAN_WORDS[text.strip().lower()]
+        if isinstance(default, int):
+            return int(text)
+        if isinstance(default, tuple):
+            item_type = type(default[0]) if default else EMPTY_DEFAULT_ITEMS.get(name, str)
+            return tuple(item_type(part.strip()) for part in text.split(",") if part.strip())
+    except (KeyError, ValueError):
+        kind = "yes or no" if isinstance(default, bool) else "a whole number"
+        kind = "a comma-separated list of whole numbers" if isinstance(default, tuple) else kind
+        what = f"environment variable {variable}: `{text}` is not {kind}"
+        raise ConfigError(None, what, "correct or unset it") from None
+    return text
 
 
 def read_jekyll_config(path: Path) -> dict[str, Any]:
@@ -210,6 +272,22 @@ def _coerce(name: str, value: Any, default: Any, source: Path | None) -> Any:
     raise ConfigError(source, f"setting `{name}` must be a {kind}, got {value!r}", "correct it")
 
 
+def check_encoder_settings(settings: Any, bad: Callable[[str, str], ConfigError]) -> None:
+    """Raise `bad(what, fix)` for an unknown AVIF encoder or a quality or speed out of range."""
+    if settings.avif_encoder not in AVIF_ENCODERS:
+        raise bad(
+            f"avif_encoder `{settings.avif_encoder}` is unknown",
+            f"use one of: {', '.join(AVIF_ENCODERS)}",
+        )
+    if not 0 <= settings.avif_quality <= 100:
+        raise bad("`avif_quality` must be between 1 and 100 (0: the encoder's)", "pick e.g. 48")
+    for name in ("webp_quality", "jpeg_quality"):
+        if not 1 <= getattr(settings, name) <= 100:
+            raise bad(f"`{name}` must be between 1 and 100", "pick e.g. 80")
+    if not 0 <= settings.avif_speed <= 10:
+        raise bad("`avif_speed` must be between 1 and 10 (0: the encoder's)", "pick e.g. 6")
+
+
 def _validated(config: Config, source: Path | None) -> Config:
     def bad(what: str, fix: str) -> ConfigError:
         return ConfigError(source, what, fix)
@@ -228,11 +306,7 @@ def _validated(config: Config, source: Path | None) -> Config:
         raise bad("`widths` must be positive numbers", "e.g. widths: [480, 800, 1200]")
     if not config.densities or any(d <= 0 for d in config.densities):
         raise bad("`densities` must be positive numbers", "e.g. densities: [1, 2, 3]")
-    for name in ("avif_quality", "webp_quality", "jpeg_quality"):
-        if not 1 <= getattr(config, name) <= 100:
-            raise bad(f"`{name}` must be between 1 and 100", "pick e.g. 80")
-    if not 0 <= config.avif_speed <= 10:
-        raise bad("`avif_speed` must be between 0 and 10", "pick e.g. 7")
+    check_encoder_settings(config, bad)
     if not 0 <= config.content_width <= 10_000:
         raise bad(
             "`content_width` must be 0 (the theme's) or a width in CSS px up to 10000",
@@ -240,6 +314,8 @@ def _validated(config: Config, source: Path | None) -> Config:
         )
     if config.workers < 0:
         raise bad("`workers` must be 0 (one per core) or more", "set e.g. 2")
+    if config.avif_budget < 0:
+        raise bad("`avif_budget` must be 0 (no limit) or a number of seconds", "set e.g. 600")
     try:
         parse_shard(config.shard)
     except ConfigError as error:

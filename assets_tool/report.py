@@ -55,6 +55,8 @@ class BuildReport:
     location_left: list[str] = field(default_factory=list)
     # published images no post references whose location was removed (`path (fields)`)
     stripped: list[str] = field(default_factory=list)
+    # sources published without their AVIF variants this run: the AVIF budget was spent
+    avif_deferred: list[Path] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -99,6 +101,7 @@ class BuildReport:
             "warnings": self.warnings,
             "location_left": self.location_left,
             "locations_stripped": self.stripped,
+            "avif_deferred": [str(p) for p in self.avif_deferred],
             "errors": [e.message for e in self.errors],
         }
 

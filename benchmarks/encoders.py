@@ -49,8 +49,8 @@ def _aom(speed: int, quality: int) -> dict[str, Any]:
 # Pillow's own AVIF plugin for the whole process, so each encode runs in a fresh process
 SVT = {"codec": "svt", "speed": 7, "quality": 60, "subsampling": "4:2:0"}
 CANDIDATES: dict[str, tuple[str, dict[str, Any]]] = {
-    "avif svt s7 q60 420 (default)": ("AVIF", SVT),
-    "avif aom s6 q48 444": ("AVIF", _aom(6, 48)),
+    "avif svt s7 q60 420 (avif_encoder: svt)": ("AVIF", SVT),
+    "avif aom s6 q48 444 (default)": ("AVIF", _aom(6, 48)),
     "avif aom s6 q46 444": ("AVIF", _aom(6, 46)),
     "avif aom s6 q50 444": ("AVIF", _aom(6, 50)),
     "avif aom s7 q48 444": ("AVIF", _aom(7, 48)),

@@ -8,10 +8,14 @@ import pytest
 
 from assets_tool.config import Config, load
 from assets_tool.errors import ConfigError
+from tests.conftest import AVIF_ENCODER_VARIABLE
 from tests.helpers import run_cli
 
 
-def test_defaults_when_the_site_has_no_settings(tmp_path: Path) -> None:
+def test_defaults_when_the_site_has_no_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(AVIF_ENCODER_VARIABLE)
     assert load(tmp_path) == Config()
 
 
@@ -47,7 +51,8 @@ def test_toml_file_wins_over_jekyll_section(tmp_path: Path) -> None:
         ("assets_tool:\n  strip_location: 1\n", "strip_location"),
         ("assets_tool:\n  markup: fancy\n", "markup `fancy`"),
         ("assets_tool:\n  output_dir: _variants\n", "would not be published"),
-        ("assets_tool:\n  avif_quality: 0\n", "avif_quality"),
+        ("assets_tool:\n  avif_quality: 101\n", "avif_quality"),
+        ("assets_tool:\n  avif_encoder: x265\n", "avif_encoder `x265`"),
         ("assets_tool: [\n", "not valid YAML"),
     ],
 )

@@ -9,6 +9,7 @@ import functools
 import hashlib
 import os
 import signal
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
@@ -23,6 +24,7 @@ from ..render import (
     fallback_width,
     plan,
     probe,
+    without_format,
     worker_init,
 )
 from ..report import BuildMode, BuildReport
@@ -56,7 +58,7 @@ def render_all(
     decides which file `bytes_after` counts as downloaded. `slots` is how many encodes
     `executor` runs at once (a cluster's threads); the local pool's workers by default.
     """
-    settings = EncodeSettings.from_config(config)
+    settings = EncodeSettings.from_settings(config)
     run = Publisher(
         folder=variants_dir(collection.site, config.output_dir),
         prefix=functools.partial(variant_prefix, collection.site, config.output_dir),
@@ -90,6 +92,7 @@ def render_all(
             return False
         return len(in_flight) >= limit or held > MAX_BYTES_IN_FLIGHT or in_flight[0][1] is None
 
+    budget = AvifBudget(config.avif_budget)
     try:
         for job in jobs:
             names = [v.name for v in job.plan.variants]
@@ -100,6 +103,8 @@ def render_all(
                 # a run that writes nothing only plans: encoding costs as much as the real build
                 job.assumed = True
                 in_flight.append((job, None))
+            elif budget.defers(job, run):
+                in_flight.append((job, None))  # its other variants exist from an earlier run
             else:
                 if pool is None:
                     pool = _default_pool(config)
@@ -117,7 +122,44 @@ def render_all(
             pool.shutdown(cancel_futures=True)
     if mode.writes:
         run.sources.save()
+    budget.report(run.report, total)
     return run.sets
+
+
+class AvifBudget:
+    """The seconds of a run in which AVIF encodes may start (`avif_budget`; 0: no limit).
+
+    The clock starts at the first encode. A source reached after it runs out is encoded
+    without its AVIF variants, and its markup offers WebP and the fallback; the next run finds
+    the AVIF missing, encodes it (within its own budget) and rewrites the markup, so a large
+    site converges over a few builds that each end in time.
+    """
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+        self.started: float | None = None
+
+    def defers(self, job: SourceJob, run: Publisher) -> bool:
+        """Drop `job`'s AVIF variants if the budget is spent; tell if nothing is left to encode."""
+        now = time.monotonic()
+        if self.started is None:
+            self.started = now
+        if not self.seconds or now - self.started < self.seconds:
+            return False
+        reduced = without_format(job.plan, "avif")
+        if reduced.variants == job.plan.variants:
+            return False
+        job.plan = reduced
+        run.report.avif_deferred.append(job.path)
+        return run.manifest.is_done(run.folder, [v.name for v in reduced.variants])
+
+    def report(self, report: BuildReport, total: int) -> None:
+        """Say how many images wait for their AVIF, and what to do about it."""
+        if report.avif_deferred:
+            report.warnings.append(
+                f"AVIF of {len(report.avif_deferred)} of {total} images left for the next run: "
+                f"avif_budget ({self.seconds} s) was spent; run the build again to encode them"
+            )
 
 
 def _prepared_jobs(

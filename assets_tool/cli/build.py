@@ -68,6 +68,12 @@ def _load(site: Path, **options: Any) -> Config:
 )
 @click.option("--no-strip", "no_strip", is_flag=True, help="Leave location data in the originals.")
 @click.option(
+    "--avif-budget",
+    type=click.IntRange(min=0),
+    metavar="SECONDS",
+    help="Start AVIF encodes only this long; the rest get theirs in the next runs (0: no limit).",
+)
+@click.option(
     "--scheduler",
     metavar="ADDRESS",
     help="Render on this Dask scheduler's workers (tcp://host:8786; needs the dask extra).",
@@ -90,6 +96,7 @@ def build(
     formats: str | None,
     content_width: int | None,
     no_strip: bool,
+    avif_budget: int | None,
     scheduler: str | None,
     shard: str | None,
 ) -> None:
@@ -106,6 +113,7 @@ def build(
                 formats=_csv(formats, str),
                 content_width=content_width,
                 strip_location="false" if no_strip else None,
+                avif_budget=avif_budget,
                 scheduler=scheduler,
                 shard=shard,
             )

@@ -9,6 +9,7 @@ photos whose files changed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import os
@@ -76,13 +77,13 @@ class _Job:
 
 def encode_settings(settings: GallerySettings, thumbnails: bool = False) -> EncodeSettings:
     """Return the render stage's settings for this gallery (or for its thumbnail widths)."""
-    return EncodeSettings(
-        formats=settings.formats,
-        avif_quality=settings.thumbnail_avif_quality if thumbnails else settings.avif_quality,
-        webp_quality=settings.thumbnail_webp_quality if thumbnails else settings.webp_quality,
-        jpeg_quality=settings.jpeg_quality,
-        avif_speed=settings.avif_speed,
-        max_pixels=settings.max_pixels,
+    photos = EncodeSettings.from_settings(settings)
+    if not thumbnails:
+        return photos
+    return dataclasses.replace(
+        photos,
+        avif_quality=settings.thumbnail_avif_quality or photos.avif_quality,
+        webp_quality=settings.thumbnail_webp_quality or photos.webp_quality,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ..config import check_encoder_settings, with_environment
 from ..errors import ConfigError
 
 SETTINGS_NAME = "gallery.toml"
@@ -28,15 +29,18 @@ class GallerySettings:
     # variant widths: thumbnails pick the small ones, photo pages and the lightbox the large
     widths: tuple[int, ...] = (360, 540, 720, 1080, 1600, 2400)
     formats: tuple[str, ...] = ("avif", "webp")
-    avif_quality: int = 60
+    # as for `build`: "aom" or "svt"; quality and speed 0 mean the encoder's measured default
+    avif_encoder: str = "aom"
+    avif_quality: int = 0
     webp_quality: int = 80
     jpeg_quality: int = 82
-    avif_speed: int = 7
+    avif_speed: int = 0
     # widths up to this are the grid's thumbnails, seen at 2x density or more (sizes caps
-    # them there): encoded at these lower qualities, which that density hides
+    # them there); they can be encoded at lower qualities, which that density hides
     thumbnail_max: int = 540
-    thumbnail_avif_quality: int = 50
-    thumbnail_webp_quality: int = 70
+    # 0: the photos' own quality (avif_quality, webp_quality)
+    thumbnail_avif_quality: int = 0
+    thumbnail_webp_quality: int = 0
     # "none" publishes no original; "clean" publishes each with its location removed losslessly
     originals: str = "none"
     # a folder whose templates/ and static/ override the default theme's files
@@ -53,7 +57,11 @@ class GallerySettings:
 
 
 def load_settings(photos: Path) -> GallerySettings:
-    """Read PHOTOS_DIR/gallery.toml, or return the defaults when there is none."""
+    """Read PHOTOS_DIR/gallery.toml and ASSETS_TOOL_<NAME> variables over the defaults."""
+    return with_environment(_file_settings(photos))
+
+
+def _file_settings(photos: Path) -> GallerySettings:
     path = photos / SETTINGS_NAME
     if not path.is_file():
         return GallerySettings()
@@ -113,12 +121,10 @@ def _validated(settings: GallerySettings, source: Path | None) -> GallerySetting
     for fmt in settings.formats:
         if fmt not in ("avif", "webp"):
             raise bad(f"format `{fmt}` is unknown", "use any of: avif, webp")
-    qualities = ("avif_quality", "webp_quality", "jpeg_quality")
-    for name in (*qualities, "thumbnail_avif_quality", "thumbnail_webp_quality"):
-        if not 1 <= getattr(settings, name) <= 100:
-            raise bad(f"`{name}` must be between 1 and 100", "pick e.g. 80")
-    if not 0 <= settings.avif_speed <= 10:
-        raise bad("`avif_speed` must be between 0 and 10", "pick e.g. 7")
+    check_encoder_settings(settings, bad)
+    for name in ("thumbnail_avif_quality", "thumbnail_webp_quality"):
+        if not 0 <= getattr(settings, name) <= 100:
+            raise bad(f"`{name}` must be between 1 and 100 (0: the photos')", "pick e.g. 40")
     if settings.workers < 0:
         raise bad("`workers` must be 0 (one per core) or more", "set e.g. 2")
     return settings

@@ -10,7 +10,8 @@ Choices, measured in benchmarks/ENCODERS.md:
   and carry no profile. A source without a profile gets none.
 - Metadata: variants carry no EXIF, XMP or IPTC, only the colour profile; orientation is
   applied to the pixels.
-- Photos: AVIF (SVT-AV1) and lossy WebP, with a progressive JPEG fallback. Graphics
+- Photos: AVIF (libaom 4:4:4 in Pillow's own plugin by default, SVT-AV1 as the fast option)
+  and lossy WebP, with a progressive JPEG fallback. Graphics
   (screenshots: PNG/GIF/lossless WebP with alpha or at most 256 colours): lossless WebP with a
   PNG fallback, and no AVIF. Images with alpha fall back to PNG.
 - Animated GIF/WebP are left as they are: `plan` gives them no variants.
@@ -30,6 +31,7 @@ from .planning import (
     plan,
     slug,
     target_widths,
+    without_format,
 )
 
 __all__ = [
@@ -45,5 +47,6 @@ __all__ = [
     "probe",
     "slug",
     "target_widths",
+    "without_format",
     "worker_init",
 ]

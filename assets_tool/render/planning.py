@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..config import Config
 from ..models import ImageInfo, Variant
@@ -18,9 +19,10 @@ from ..models import ImageInfo, Variant
 # Bump when a change in the code changes encoded bytes, so no stale name is reused.
 RENDER_VERSION = "1"
 
-# SVT-AV1 (pillow-avif-plugin) by measurement: at the same PSNR it is smaller and faster than
-# libaom at the speeds we use; see benchmarks/ENCODERS.md.
-AVIF_CODEC = "svt"
+# Each AVIF encoder's quality and speed when the settings leave them at 0, measured by
+# SSIMULACRA2 against sharp (benchmarks/ENCODERS.md): libaom speed 6 q48 4:4:4 gives 1.08x
+# sharp's bytes at its score; SVT-AV1 speed 7 q60 4:2:0 costs a fifth of the CPU for 1.6x.
+AVIF_DEFAULTS = {"aom": (48, 6), "svt": (60, 7)}
 
 MIME = {
     "avif": "image/avif",
@@ -32,28 +34,49 @@ EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
 FALLBACKS = ("jpeg", "png")
 
 
+class EncoderOptions(Protocol):
+    """The encoder options that `Config` and the gallery's settings share."""
+
+    @property
+    def formats(self) -> tuple[str, ...]: ...
+    @property
+    def avif_encoder(self) -> str: ...
+    @property
+    def avif_quality(self) -> int: ...
+    @property
+    def avif_speed(self) -> int: ...
+    @property
+    def webp_quality(self) -> int: ...
+    @property
+    def jpeg_quality(self) -> int: ...
+    @property
+    def max_pixels(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class EncodeSettings:
     """Everything that changes encoded bytes; hashed into variant names."""
 
     formats: tuple[str, ...]
+    avif_codec: str
     avif_quality: int
+    avif_speed: int
     webp_quality: int
     jpeg_quality: int
-    avif_speed: int
     max_pixels: int
-    avif_codec: str = AVIF_CODEC
 
     @classmethod
-    def from_config(cls, config: Config) -> EncodeSettings:
-        """Take the encoder settings from a Config."""
+    def from_settings(cls, settings: EncoderOptions) -> EncodeSettings:
+        """Take the encoder settings from a Config or the gallery's settings."""
+        quality, speed = AVIF_DEFAULTS[settings.avif_encoder]
         return cls(
-            formats=config.formats,
-            avif_quality=config.avif_quality,
-            webp_quality=config.webp_quality,
-            jpeg_quality=config.jpeg_quality,
-            avif_speed=config.avif_speed,
-            max_pixels=config.max_pixels,
+            formats=settings.formats,
+            avif_codec=settings.avif_encoder,
+            avif_quality=settings.avif_quality or quality,
+            avif_speed=settings.avif_speed or speed,
+            webp_quality=settings.webp_quality,
+            jpeg_quality=settings.jpeg_quality,
+            max_pixels=settings.max_pixels,
         )
 
 
@@ -175,6 +198,11 @@ def plan(
             name = variant_name(stem, digest, width, fmt, key)
             variants.append(PlannedVariant(width, scaled_height(info, width), MIME[fmt], name))
     return Plan(info, tuple(variants))
+
+
+def without_format(plan: Plan, fmt: str) -> Plan:
+    """Return `plan` less its variants of one format (AVIF left for a later run)."""
+    return Plan(plan.info, tuple(v for v in plan.variants if v.format != fmt))
 
 
 def keep_smaller(plan: Plan, encoded: dict[str, bytes]) -> tuple[Variant, ...]:

@@ -25,7 +25,7 @@ from assets_tool.render.planning import EncodeSettings, Plan
 from examples import photogen
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTINGS = EncodeSettings.from_config(Config())
+SETTINGS = EncodeSettings.from_settings(Config())
 PATH = Path("site/assets/img/photo.jpg")
 
 
@@ -470,7 +470,7 @@ def test_encoder_logs_stay_off_the_terminal() -> None:
         "import hashlib; from pathlib import Path; from assets_tool import render;"
         "from examples.photogen import make_photo;"
         "d = make_photo(63, 47, orientation=1, gps=None);"
-        "s = render.EncodeSettings.from_config(__import__('assets_tool.config').config.Config());"
+        "s = render.EncodeSettings.from_settings(__import__('assets_tool.config').config.Config());"
         "i = render.probe(d, Path('x'), s.max_pixels);"
         "print(len(render.encode(d, Path('x'), render.plan(i, '0' * 64, 'x', (63, 31), s), s)))"
     )
