@@ -30,24 +30,39 @@ def _avif_ready(codec: str) -> None:
         import pillow_avif  # noqa: F401
 
 
+# Every resize starts from an image at least this many times as wide as its result. Measured
+# by SSIMULACRA2 on 12 MP photos (AVIF q48 at 800 px): a JPEG decoded at half scale by libjpeg
+# (draft) or a resize from the next rung (1200 -> 800) each lose about a point against one
+# LANCZOS resize from the full image; from twice the width or more, nothing measurable.
+RESIZE_MARGIN = 2
+
+
 def encode(data: bytes, path: Path, plan: Plan, settings: EncodeSettings) -> dict[str, bytes]:
     """Decode `data` once and encode every planned variant; return name -> bytes."""
     if not plan.variants:
         return {}
     widths = sorted({v.width for v in plan.variants}, reverse=True)
-    source = decode(data, path, widths[0], settings.max_pixels)
+    source = decode(data, path, RESIZE_MARGIN * widths[0], settings.max_pixels)
     icc = source.info.get("icc_profile")
     out: dict[str, bytes] = {}
-    previous = source
+    made = [source]
     for width in widths:
         rungs = [v for v in plan.variants if v.width == width]
-        size = (width, rungs[0].height)
-        # each rung from the previous, larger one: cheaper than from the source every time
-        if previous.size != size:
-            previous = previous.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        resized = _resized(made, (width, rungs[0].height))
+        made.append(resized)
         for variant in rungs:
-            out[variant.name] = _save(previous, variant, plan, settings, icc, path)
+            out[variant.name] = _save(resized, variant, plan, settings, icc, path)
     return out
+
+
+def _resized(made: list[Image.Image], size: tuple[int, int]) -> Image.Image:
+    """Resize from the narrowest image made so far that is wide enough to keep the detail."""
+    # a 400 px rung from the 1200 px one is as sharp as from the source, and ten times cheaper
+    wide_enough = [im for im in made if im.width >= RESIZE_MARGIN * size[0]] or made[:1]
+    base = min(wide_enough, key=lambda im: im.width)
+    if base.size == size:
+        return base
+    return base.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _save(

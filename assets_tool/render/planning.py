@@ -17,7 +17,7 @@ from ..config import Config
 from ..models import ImageInfo, Variant
 
 # Bump when a change in the code changes encoded bytes, so no stale name is reused.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 
 # Each AVIF encoder's quality and speed when the settings leave them at 0, measured by
 # SSIMULACRA2 against sharp (benchmarks/ENCODERS.md): libaom speed 6 q48 4:4:4 gives 1.08x
