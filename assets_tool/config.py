@@ -56,8 +56,8 @@ class Config:
     avif_quality: int = 0
     webp_quality: int = 80
     jpeg_quality: int = 82
-    # AVIF encoder speed (1 slowest/smallest .. 10 fastest); 0 means the encoder's measured
-    # default (aom 6, svt 7)
+    # AVIF encoder speed (1 slowest/smallest .. 10 fastest) for every width; 0 means the
+    # encoder's measured defaults (aom 6, and 8 above 2000 px; svt 7)
     avif_speed: int = 0
     # seconds of a run in which AVIF encodes may start; 0: no limit. Images reached later get
     # their WebP and fallback now and their AVIF in the next runs, which rewrite the markup

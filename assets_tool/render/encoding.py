@@ -11,7 +11,7 @@ from PIL import Image
 
 from ..errors import ImageError
 from .decoding import decode
-from .planning import EncodeSettings, Plan, PlannedVariant
+from .planning import EncodeSettings, Plan, PlannedVariant, avif_speed_at
 
 # libavif in Pillow itself has only libaom; SVT-AV1 and rav1e come with pillow-avif-plugin,
 # whose import re-registers the AVIF plugin for the whole process.
@@ -74,7 +74,7 @@ def _save(
     path: Path,
 ) -> bytes:
     fmt = variant.format
-    options = _options(fmt, plan, settings)
+    options = _options(fmt, plan, settings, variant.width)
     if fmt == "avif":
         _avif_ready(settings.avif_codec)
     if icc:
@@ -89,7 +89,7 @@ def _save(
     return buf.getvalue()
 
 
-def _options(fmt: str, plan: Plan, settings: EncodeSettings) -> dict[str, Any]:
+def _options(fmt: str, plan: Plan, settings: EncodeSettings, width: int) -> dict[str, Any]:
     """Return the save() options of one format; no EXIF or XMP in any of them."""
     graphic = plan.info.graphic
     # exif/xmp empty on purpose: some plugins copy im.info["exif"] or ["xmp"] by default
@@ -98,7 +98,7 @@ def _options(fmt: str, plan: Plan, settings: EncodeSettings) -> dict[str, Any]:
         avif = {
             **strip,
             "quality": settings.avif_quality,
-            "speed": settings.avif_speed,
+            "speed": avif_speed_at(settings, width),
             "codec": settings.avif_codec,
         }
         if settings.avif_codec == "aom":

@@ -21,7 +21,7 @@ from assets_tool import render
 from assets_tool.config import Config
 from assets_tool.errors import ImageError
 from assets_tool.models import ImageInfo
-from assets_tool.render.planning import EncodeSettings, Plan
+from assets_tool.render.planning import EncodeSettings, Plan, avif_speed_at
 from examples import photogen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -502,3 +502,17 @@ def test_full_ladder_of_a_12mp_phone_photo(photo_bytes: bytes) -> None:
         assert _is_marker(im, photogen.marker_box(*im.size))
     jpeg_2400 = next(v for v in kept if v.mime == "image/jpeg" and v.width == 2400)
     assert jpeg_2400.size < len(photo_bytes) / 2
+
+
+def test_avif_speed_follows_width_unless_the_user_chose_one() -> None:
+    default = EncodeSettings.from_settings(Config())
+    assert [avif_speed_at(default, w) for w in (800, 1600, 2000, 2400)] == [6, 6, 6, 8]
+    chosen = EncodeSettings.from_settings(Config(avif_speed=4))
+    assert [avif_speed_at(chosen, w) for w in (800, 2400)] == [4, 4]
+    svt = EncodeSettings.from_settings(Config(avif_encoder="svt"))
+    assert (svt.avif_quality, avif_speed_at(svt, 800), avif_speed_at(svt, 2400)) == (60, 7, 7)
+    info = _info(3000, 4000)
+    names = {
+        s: render.plan(info, "d" * 64, "p", (2400,), s).variants[0].name for s in (default, chosen)
+    }
+    assert names[default] != names[chosen]  # the speeds are in the names
