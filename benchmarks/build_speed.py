@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -59,17 +58,19 @@ def naive_build(site: Path) -> None:
 def timed(command: list[str]) -> tuple[float, float, int]:
     """Run a command; return wall seconds, CPU seconds (it and its children) and the peak RSS
     (MB) of its largest process."""
+    # the wall clock starts inside the probe, so its own start-up is not counted
     probe = (
-        "import resource, subprocess, sys;"
+        "import resource, subprocess, sys, time;"
+        "t = time.perf_counter();"
         "subprocess.run(sys.argv[1:], check=True, capture_output=True);"
+        "t = time.perf_counter() - t;"
         "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
-        "print(u.ru_utime + u.ru_stime, u.ru_maxrss)"
+        "print(t, u.ru_utime + u.ru_stime, u.ru_maxrss)"
     )
-    start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
     ).stdout.split()
-    return time.perf_counter() - start, float(out[0]), int(out[1]) // 1024
+    return float(out[0]), float(out[1]), int(out[2]) // 1024
 
 
 def _photo(seed: int) -> bytes:
