@@ -37,6 +37,7 @@ test: $(BIN)/assets-tool lint
 bench: $(BIN)/assets-tool
 	$(BIN)/python benchmarks/compare.py
 	$(BIN)/python benchmarks/build_speed.py
+	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/encoders.py
 	$(BIN)/python benchmarks/gallery.py
 	$(BIN)/python benchmarks/cluster.py
