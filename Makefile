@@ -38,6 +38,7 @@ bench: $(BIN)/assets-tool
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/compare.py
 	$(BIN)/python benchmarks/build_speed.py
+	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/encoders.py
 	$(BIN)/python benchmarks/gallery.py
 	$(BIN)/python benchmarks/cluster.py

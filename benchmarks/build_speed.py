@@ -5,10 +5,11 @@ decode each photo at full size, resize every width from the full image with LANC
 encode AVIF + WebP + JPEG with the same qualities, one image after another, one process.
 Compared: a cold build (empty variants folder), a warm rebuild (nothing to do); then peak
 memory (max RSS of the largest process) of cold builds of 7 and 7*scale photos, which must
-not grow with the number of photos. Results are medians over --runs runs, with ratios,
-since the machine is shared and noisy.
+not grow with the number of photos; then the parallel efficiency of cold builds on 2 workers
+against 1 (T1 / (2 x T2); `--parallel` runs only that). Results are medians over --runs
+runs, with ratios, since the machine is shared and noisy.
 
-Usage: python benchmarks/build_speed.py [--runs 3] [--scale 4]
+Usage: python benchmarks/build_speed.py [--runs 3] [--scale 4] [--parallel]
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -59,17 +59,19 @@ def naive_build(site: Path) -> None:
 def timed(command: list[str]) -> tuple[float, float, int]:
     """Run a command; return wall seconds, CPU seconds (it and its children) and the peak RSS
     (MB) of its largest process."""
+    # the wall clock starts inside the probe, so its own start-up is not counted
     probe = (
-        "import resource, subprocess, sys;"
+        "import resource, subprocess, sys, time;"
+        "t = time.perf_counter();"
         "subprocess.run(sys.argv[1:], check=True, capture_output=True);"
+        "t = time.perf_counter() - t;"
         "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
-        "print(u.ru_utime + u.ru_stime, u.ru_maxrss)"
+        "print(t, u.ru_utime + u.ru_stime, u.ru_maxrss)"
     )
-    start = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
     ).stdout.split()
-    return time.perf_counter() - start, float(out[0]), int(out[1]) // 1024
+    return float(out[0]), float(out[1]), int(out[2]) // 1024
 
 
 def _photo(seed: int) -> bytes:
@@ -92,13 +94,37 @@ def bigger_site(site: Path, copies: int) -> None:
         )
 
 
+def parallel_efficiency(photos: dict[str, bytes], runs: int) -> None:
+    """Print cold build times with 1 and 2 workers and the efficiency T1 / (2 x T2)."""
+    tool = [sys.executable, "-m", "assets_tool", "build"]
+    times: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(runs):
+        for workers in (1, 2):  # interleaved: machine noise hits both alike
+            with tempfile.TemporaryDirectory() as tmp:
+                site = Path(tmp) / "site"
+                make_site(site, photos=photos)
+                times[workers].append(timed([*tool, str(site), "--workers", str(workers)])[0])
+    one, two = statistics.median(times[1]), statistics.median(times[2])
+    print(f"{'workers':>8}{'cold s':>9}   runs")
+    for workers, values in times.items():
+        runs_text = ", ".join(f"{v:.1f}" for v in values)
+        print(f"{workers:>8}{statistics.median(values):>9.2f}   {runs_text}")
+    print(f"parallel efficiency on 2 workers: {one / (2 * two):.2f} (T1 / (2 x T2))")
+
+
 def main() -> int:
     """Run the comparison and print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scale", type=int, default=4, help="posts in the memory test")
+    parser.add_argument(
+        "--parallel", action="store_true", help="only the 1- vs 2-worker cold builds"
+    )
     args = parser.parse_args()
     photos = generate_photos()
+    if args.parallel:
+        parallel_efficiency(photos, args.runs)
+        return 0
     tool = [sys.executable, "-m", "assets_tool", "build"]
     results: dict[str, list[float]] = {"naive": [], "cold": [], "warm": []}
     for _ in range(args.runs):
@@ -125,6 +151,8 @@ def main() -> int:
             count = 7 * (copies + 1)
             seconds, _, peak = timed([*tool, str(site)])
             print(f"{count:>7}{seconds:>9.1f}{seconds / count:>9.2f}{peak:>9}")
+    print()
+    parallel_efficiency(photos, args.runs)
     return 0
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from ..config import Config
 from ..models import ImageInfo, ImageRef
-from ..render import target_widths
 
 # content column (CSS px) of known themes at desktop widths, from their stylesheets:
 # minima's `$content-width: 800px` less 2 x 30 px padding; Mediumish's `.article-post` in a
@@ -72,6 +71,8 @@ def display_of(ref: ImageRef, width: int, height: int, column: int, config: Conf
 
 def rendered_widths(display: Display, info: ImageInfo, config: Config) -> tuple[int, ...]:
     """Return the widths to render for an image laid out as `display`, narrowest first."""
+    from ..render import target_widths  # imported late: a warm run takes widths from its cache
+
     if not display.stated and config.widths:
         return target_widths(info, None, config)  # the user's own ladder for unsized images
     widths = target_widths(info, display.width, config)

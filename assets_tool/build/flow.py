@@ -6,13 +6,13 @@ half in `posts`; this module runs them in order and handles what spans both.
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import Executor
 from pathlib import Path
 
 from ..config import JEKYLL_CONFIG, TOML_NAME, Config
 from ..config import load as load_config
-from ..errors import AssetsToolError, MetadataError
-from ..privacy import LocationReport, audit_paths, looks_like_image, strip_file_report
+from ..errors import AssetsToolError
 from ..report import BuildMode, BuildReport, human_bytes
 from ..scan import (
     VARIANT_NOTE,
@@ -21,6 +21,7 @@ from ..scan import (
     open_site,
     published_bytes,
     published_files,
+    read_post,
     variants_dir,
 )
 from .hugo import DATA_FILE, hugo_sources, publish_hugo, revert_hugo
@@ -28,8 +29,11 @@ from .images import Progress, render_all
 from .lock import locked
 from .manifest import Manifest, load_manifest, remove_stale_temps
 from .posts import SERVED_MIMES, markup_style, rewrite_posts
+from .published import clean_published
 from .relocate import folder_name, remove_old_folders
 from .revert import revert_site
+from .scans import load_posts
+from .sources import load_sources
 
 # GitHub Pages refuses sites over 1 GB; warn while there is still room to act
 PAGES_WARN_BYTES = 900_000_000
@@ -50,7 +54,26 @@ def build_site(
     `concurrent.futures.Executor`, such as a Dask cluster's, which runs `slots` encodes at
     once). A `mode.shard` run renders only its slice and leaves posts and originals alone.
     """
-    collection = collect(root, config)
+    scans = load_posts(root)
+    collection = collect(root, config, scans)
+    report = _build(collection, config, mode, executor, on_progress, slots)
+    if mode.writes:
+        # the next run reads the posts as rewritten: scanned now, it need not parse them
+        for path in report.posts_changed:
+            with contextlib.suppress(AssetsToolError):
+                read_post(path, collection.site.url, scans)
+    scans.save()  # a cache, not part of the site: written by every run, --check included
+    return report
+
+
+def _build(
+    collection: Collection,
+    config: Config,
+    mode: BuildMode,
+    executor: Executor | None,
+    on_progress: Progress | None,
+    slots: int | None,
+) -> BuildReport:
     report = BuildReport(errors=list(collection.errors))
     report.skipped = [
         f"{r.post}:{r.line}: {r.src}: {r.skip.value}" for r in collection.skipped if r.skip
@@ -69,8 +92,9 @@ def build_site(
     if collection.site.built:
         manifest.use(_named_in_pages(collection, manifest))
     served = SERVED_MIMES[markup_style(collection, config)]
+    sources = load_sources(collection.site.root)
     variant_sets = render_all(
-        collection, config, mode, manifest, report, executor, on_progress, served, slots
+        collection, config, mode, manifest, report, sources, executor, on_progress, served, slots
     )
     if mode.shard is None:  # a slice cannot tell which of the other slices' variants are stale
         _remove_unused(collection, manifest, folder, mode, report)
@@ -84,17 +108,21 @@ def build_site(
                 AssetsToolError(manifest.path, f"cannot write ({exc.strerror})", "check the folder")
             )
     if mode.shard is not None:
+        sources.save()
         return report
     if hugo_sources(collection.site):
         # Markdown images reach the page through the render hook: their text stays as written
         by_hook = publish_hugo(collection, variant_sets, config, mode, report)
         variant_sets = {ref: v for ref, v in variant_sets.items() if ref not in by_hook}
     rewrite_posts(collection, variant_sets, config, mode, report, revert=False)
+    published = list(published_files(collection.site))
     if config.strips_referenced:
         # the variants this tool wrote carry no metadata: no need to read them again
-        ours = frozenset((folder / name).resolve() for name in manifest.entries)
-        clean_published(collection, config, mode, report, ours)
-    _warn_if_large(collection, pending, report)
+        real = folder.resolve()
+        ours = frozenset(real / name for name in manifest.entries)
+        clean_published(collection, config, mode, report, sources, ours, published)
+    sources.save()
+    _warn_if_large(collection, pending, report, published)
     return report
 
 
@@ -116,8 +144,8 @@ def _remove_unused(
     _prune(manifest, folder, mode, report)
     if report.errors:  # a reference an error hid may still use the old folder's variants
         return
-    keep = {path.resolve() for path in collection.by_source()}
-    keep |= {item.source.path.resolve() for item in collection.variant_refs}
+    keep = set(collection.by_source())  # resolved already (scan's resolve)
+    keep |= {item.source.path for item in collection.variant_refs}
     remove_old_folders(collection.site.root, manifest.folder, keep, mode, report)
 
 
@@ -153,69 +181,17 @@ def _recorded_bytes(manifest: Manifest, folder: Path, report: BuildReport) -> in
     return sum(size or 0 for name, size in manifest.entries.items() if name not in removed)
 
 
-def _warn_if_large(collection: Collection, pending: int, report: BuildReport) -> None:
+def _warn_if_large(
+    collection: Collection, pending: int, report: BuildReport, published: list[Path]
+) -> None:
     """Warn when the published site nears the 1 GB GitHub Pages allows (variants count too)."""
-    size = published_bytes(collection.site) + pending
+    size = published_bytes(collection.site, published) + pending
     if size > PAGES_WARN_BYTES:
         report.warnings.append(
             f"{collection.site.root}: the published site is {human_bytes(size)}, near the 1 GB "
             "GitHub Pages allows a site; publish fewer widths (`widths`) or formats, or host "
             "the photos elsewhere"
         )
-
-
-def clean_published(
-    collection: Collection,
-    config: Config,
-    mode: BuildMode,
-    report: BuildReport,
-    skip: frozenset[Path] = frozenset(),  # files known clean (our own variants)
-) -> None:
-    """Strip location from every published image no post references (or list them, narrowed).
-
-    Jekyll copies every such file to the output, so a reader can download it like any other.
-    """
-    handled = {path.resolve() for path in collection.by_source()} | skip
-    candidates = [
-        path
-        for path in published_files(collection.site)
-        if path.resolve() not in handled and looks_like_image(path)
-    ]
-    for found in audit_paths(candidates):
-        if isinstance(found, AssetsToolError):
-            report.errors.append(found)
-        elif not config.strips_published:
-            where = found.kinds() or found.unchecked
-            report.notes.append(
-                f"{found.path}: not referenced by any post but published with location "
-                f"({where}); `strip_location: referenced` leaves it: run "
-                f"`assets-tool strip {found.path}`"
-            )
-        elif found.unchecked:
-            what, _, fix = found.unchecked.partition("; ")
-            fix = fix or "convert it to a supported format, or move it out of the site"
-            report.errors.append(MetadataError(found.path, f"published, but {what}", fix))
-        elif mode.writes:
-            _strip_published(found, report)
-        else:
-            report.locations_removed += 1
-            report.location_left.append(
-                f"{found.path}: published with location ({found.kinds()}) though no post "
-                f"references it; run `assets-tool build {collection.site.root}` "
-                f"(or `assets-tool strip {found.path}`)"
-            )
-
-
-def _strip_published(found: LocationReport, report: BuildReport) -> None:
-    try:
-        stripped = strip_file_report(found.path)
-    except AssetsToolError as error:
-        report.errors.append(error)
-        return
-    if stripped is not None:
-        report.locations_removed += 1
-        report.files_written.append(found.path)
-        report.stripped.append(f"{found.path} ({stripped.kinds()}; referenced by no post)")
 
 
 def load_site_config(root: Path) -> Config:

@@ -9,8 +9,6 @@ from typing import Any
 from ..config import Config
 from ..errors import AssetsToolError
 from ..models import ImageRef
-from ..privacy import read_location
-from ..render import probe
 from ..scan import VARIANT_NOTE, collect
 
 
@@ -72,6 +70,10 @@ def inventory(root: Path, config: Config) -> tuple[list[Row], list[AssetsToolErr
 
 
 def _row(ref: ImageRef, path: Path, config: Config) -> Row:
+    # imported late: `build` imports this module, and a warm build needs neither stage
+    from ..privacy import read_location
+    from ..render import probe
+
     data = path.read_bytes()
     info = probe(data, path, config.max_pixels)
     report = read_location(data, path)

@@ -11,19 +11,19 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..atomic import write_atomic
 from ..errors import AssetsToolError, ImageError
 from ..models import ImageInfo, ImageRef, Variant, VariantSet
-from ..privacy import is_lfs_pointer
-from ..render import Plan, keep_smaller
 from ..report import BuildMode, BuildReport
 from ..scan import Resolved
 from .estimates import estimated_variants
 from .manifest import Manifest
-from .sources import Known, SourceCache
+from .sources import Known, Planned, PlannedFile, SourceCache
 
-NO_PLAN = Plan(ImageInfo("", 0, 0, False, False, False), ())
+if TYPE_CHECKING:
+    from ..render import Plan
 
 
 @dataclass
@@ -40,7 +40,12 @@ class SourceJob:
     digest: str  # SHA-256 of `data`: names the variants, and picks the shard that renders it
     size: int  # bytes of `data`
     original_size: int  # bytes of the file as it was found
-    plan: Plan = NO_PLAN  # set once the source is known not to be animated
+    # every variant planned, set once the source is known not to be animated; the render
+    # stage's own Plan only once it is needed (to encode), since a warm run takes the names
+    # from the sources cache without importing that stage
+    files: tuple[PlannedFile, ...] = ()
+    plan: Plan | None = None
+    plan_key: str = ""  # what `files` and `widths` were planned from (sources.plan_key)
     widths: dict[ImageRef, tuple[int, ...]] = field(default_factory=dict)  # widths each shows
     shown: dict[ImageRef, int] = field(default_factory=dict)  # CSS px each is displayed at
     assumed: bool = False  # --dry-run, --check: not encoded; every planned variant is assumed kept
@@ -52,7 +57,15 @@ class SourceJob:
         return self.data
 
 
+def planned_of(job: SourceJob) -> Planned:
+    """Return a job's plan as the sources cache records it."""
+    return Planned(tuple(job.widths[item.ref] for item in job.items), job.files)
+
+
 def read_source(path: Path) -> bytes:
+    """Return a source's bytes; an unreadable file or a Git LFS pointer is an ImageError."""
+    from ..privacy import is_lfs_pointer  # imported late: a warm run reads no source
+
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -97,6 +110,8 @@ class Publisher:
                 report.errors.append(at_first_ref(error, job.items))
                 return
             self.sources.remember(job.path, Known(job.digest, job.info, True, job.size))
+            if job.plan_key:  # planned (an animated image is not)
+                self.sources.remember_plan(job.path, job.plan_key, planned_of(job))
         report.locations_removed += 1
         report.files_written.append(job.path)
 
@@ -128,11 +143,11 @@ class Publisher:
     def _kept_variants(
         self, job: SourceJob, future: Future[dict[str, bytes]] | None
     ) -> tuple[Variant, ...]:
-        report, planned = self.report, job.plan.variants
+        report, planned = self.report, job.files
         if job.assumed:
             report.variants_written += len(planned)
             report.files_written.extend(self.folder / v.name for v in planned)
-            guessed = estimated_variants(job.plan, job.size)
+            guessed = estimated_variants(job.info, planned, job.size)
             report.estimated += len(guessed)
             report.variants_bytes += sum(v.size for v in guessed)
             return guessed
@@ -143,6 +158,9 @@ class Publisher:
                 for v in planned
                 if v.name in sizes
             )
+        from ..render import keep_smaller  # the pool encoded: the render stage is loaded
+
+        assert job.plan is not None  # set when the encode was submitted
         encoded = future.result()
         kept = keep_smaller(job.plan, encoded)
         kept_names = {v.name for v in kept}

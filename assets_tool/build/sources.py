@@ -6,6 +6,10 @@ whether it is free of location are taken from the record, and the file is neithe
 hashed, parsed nor decoded. Any write to the file changes its change time (which no tool can
 set), so a stale record is never used. The records are about this machine's files (inodes),
 so they live in the user's cache folder, not in the site or its repository.
+
+With the record of a file goes its plan (the widths each reference shows, the name of every
+variant), keyed by everything planning depends on, the tool's code included: a warm run with
+nothing to do then never imports the render stage and its codecs.
 """
 
 from __future__ import annotations
@@ -15,11 +19,30 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from ..atomic import write_atomic
 from ..models import ImageInfo
+from .fingerprint import code_fingerprint
 
 VERSION = 1
+
+
+class PlannedFile(NamedTuple):
+    """One variant a plan names: what `render.plan` says of it, without the render stage."""
+
+    width: int
+    height: int
+    mime: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A source's plan as the build uses it: the widths each reference shows, every file."""
+
+    widths: tuple[tuple[int, ...], ...]  # one entry per reference, in the order of the key
+    files: tuple[PlannedFile, ...]
 
 
 @dataclass(frozen=True)
@@ -38,6 +61,8 @@ class SourceCache:
 
     path: Path
     records: dict[str, dict[str, object]] = field(default_factory=dict)
+    # published files no post references, found free of location: path -> `_clean_mark`
+    clean: dict[str, list[object]] = field(default_factory=dict)
     changed: bool = False
 
     def lookup(self, source: Path, strip: bool) -> Known | None:
@@ -65,16 +90,57 @@ class SourceCache:
         signature = _signature(source)
         if signature is None:
             return
-        record = {**asdict(known), "stat": signature}
-        if self.records.get(str(source)) != record:
+        record: dict[str, object] = {**asdict(known), "stat": signature}
+        old = self.records.get(str(source), {})
+        if {k: v for k, v in old.items() if k != "plan"} != record:
             self.records[str(source)] = record
+            self.changed = True
+
+    def planned(self, source: Path, key: str) -> Planned | None:
+        """Return the plan recorded for `source` under `key` (see `plan_key`), if any."""
+        record = self.records.get(str(source))
+        entry = record.get("plan") if record is not None else None
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        try:
+            widths = tuple(tuple(int(w) for w in ws) for ws in entry["widths"])
+            files = tuple(
+                PlannedFile(int(w), int(h), str(m), str(n)) for w, h, m, n in entry["files"]
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        return Planned(widths, files)
+
+    def remember_plan(self, source: Path, key: str, planned: Planned) -> None:
+        """Record the plan of a file already recorded, while the file is still as recorded."""
+        record = self.records.get(str(source))
+        old = record.get("plan") if record is not None else None
+        if isinstance(old, dict) and old.get("key") == key:
+            return  # the same facts and code: the same plan
+        if record is None or record.get("stat") != _signature(source):
+            return
+        # as JSON gives it back (lists), so that an unchanged plan compares equal
+        entry = json.loads(json.dumps({"key": key, **asdict(planned)}))
+        if record.get("plan") != entry:
+            record["plan"] = entry
+            self.changed = True
+
+    def seen_clean(self, path: Path) -> bool:
+        """Tell whether a published file was found free of location (or no image) as it is."""
+        return self.clean.get(str(path)) == _clean_mark(path)
+
+    def remember_clean(self, paths: list[Path], clean: set[Path]) -> None:
+        """Record which of the published `paths` are `clean`, forgetting every other file."""
+        marks = {str(p): mark for p in paths if p in clean and (mark := _clean_mark(p))}
+        if marks != self.clean:
+            self.clean = marks
             self.changed = True
 
     def save(self) -> None:
         """Write the records if any changed; a cache that cannot be written is only slower."""
         if not self.changed:
             return
-        body = {"version": VERSION, "sources": self.records}
+        body = {"version": VERSION, "sources": self.records, "clean": self.clean}
         try:
             write_atomic(self.path, json.dumps(body).encode())
         except OSError:
@@ -88,18 +154,32 @@ def cache_folder() -> Path:
     return Path(base) / "assets-tool"
 
 
+def site_key(site_root: Path) -> str:
+    """Return the name that tells one site's cache files from another's on this machine."""
+    return hashlib.sha256(str(site_root.resolve()).encode()).hexdigest()[:24]
+
+
 def load_sources(site_root: Path) -> SourceCache:
     """Read the records of the site at `site_root`; missing or unreadable means none."""
-    name = hashlib.sha256(str(site_root.resolve()).encode()).hexdigest()[:24]
-    path = cache_folder() / f"sources-{name}.json"
+    path = cache_folder() / f"sources-{site_key(site_root)}.json"
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return SourceCache(path)
     if not isinstance(body, dict) or body.get("version") != VERSION:
         return SourceCache(path)
-    records = body.get("sources")
-    return SourceCache(path, records if isinstance(records, dict) else {})
+    records, clean = body.get("sources"), body.get("clean")
+    return SourceCache(
+        path,
+        records if isinstance(records, dict) else {},
+        clean if isinstance(clean, dict) else {},
+    )
+
+
+def _clean_mark(path: Path) -> list[object] | None:
+    """Return what makes a clean verdict still true: the file as it is, the code that read it."""
+    signature = _signature(path)
+    return None if signature is None else [*signature, code_fingerprint()]
 
 
 def _signature(path: Path) -> list[int] | None:
@@ -108,3 +188,9 @@ def _signature(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def plan_key(fingerprint: str, settings: dict[str, Any], facts: list[Any]) -> str:
+    """Return the key of a plan: the code, the settings and the facts it was made from."""
+    text = json.dumps([fingerprint, settings, facts], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()

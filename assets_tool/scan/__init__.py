@@ -15,10 +15,19 @@ references, front matter and skip rules), `html` and `markdown` (the two syntaxe
 
 from __future__ import annotations
 
-from .collection import VARIANT_NOTE, Collection, Post, Resolved, collect, rewritable
+from .collection import (
+    VARIANT_NOTE,
+    Collection,
+    Post,
+    Resolved,
+    ScanMemo,
+    collect,
+    read_post,
+    rewritable,
+)
 from .hugo import RENDER_HOOK
 from .layout import Site
-from .post import encode_original
+from .post import ScannedPost, encode_original
 from .published import published_bytes, published_files
 from .site import (
     open_site,
@@ -34,6 +43,8 @@ __all__ = [
     "Collection",
     "Post",
     "Resolved",
+    "ScanMemo",
+    "ScannedPost",
     "Site",
     "collect",
     "encode_original",
@@ -41,6 +52,7 @@ __all__ = [
     "page_relative",
     "published_bytes",
     "published_files",
+    "read_post",
     "rewritable",
     "source_hint",
     "variant_prefix",

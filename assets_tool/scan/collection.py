@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from ..config import Config
 from ..errors import AssetsToolError
@@ -17,6 +18,18 @@ MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mkdn"}
 # how render names a variant: {slug}-{width}-{hash}.{ext}, the slug made of lower-case letters
 # and digits of any script, combining marks and "-" (see _is_slug)
 VARIANT_NAME = re.compile(r"(?P<slug>.+)-\d+-[0-9a-f]{10}\.(?:avif|webp|jpg|png)")
+
+
+class ScanMemo(Protocol):
+    """What earlier runs found in posts: a scan is a pure function of the text and `inputs`."""
+
+    def lookup(self, post: Path, data: bytes, inputs: tuple[object, ...]) -> ScannedPost | None:
+        """Return what scanning `data` with `inputs` found, if it is known."""
+
+    def remember(
+        self, post: Path, data: bytes, inputs: tuple[object, ...], scanned: ScannedPost
+    ) -> None:
+        """Record what scanning `data` with `inputs` found."""
 
 
 @dataclass
@@ -58,17 +71,21 @@ class Collection:
         return dict(sorted(groups.items()))
 
 
-def collect(root: Path, config: Config) -> Collection:
-    """Scan the site's posts and resolve each reference; errors are collected, not raised."""
+def collect(root: Path, config: Config, memo: ScanMemo | None = None) -> Collection:
+    """Scan the site's posts and resolve each reference; errors are collected, not raised.
+
+    A post `memo` already knows is not parsed again.
+    """
     site = open_site(root, config)
     collection = Collection(site)
     variants = variants_dir(site, config.output_dir).resolve()
     paths = find_posts(site, config, collection.errors)
     if not paths and not site.generator and not config.posts:
         raise no_layout_error(site)
+    folders: dict[str, str] = {}  # real path of each folder resolved: see resolve
     for path in paths:
         try:
-            post = read_post(path, site.url)
+            post = read_post(path, site.url, memo)
         except AssetsToolError as error:
             collection.errors.append(error)
             continue
@@ -78,7 +95,7 @@ def collect(root: Path, config: Config) -> Collection:
                 collection.skipped.append(ref)
                 continue
             try:
-                source = resolve(site, ref, post.scanned.media_subpath)
+                source = resolve(site, ref, post.scanned.media_subpath, folders)
             except AssetsToolError as error:
                 collection.errors.append(error)
                 collection.unresolved.append(ref)
@@ -104,10 +121,11 @@ def _is_slug(text: str) -> bool:
     )
 
 
-def read_post(path: Path, site_url: str = "") -> Post:
+def read_post(path: Path, site_url: str = "", memo: ScanMemo | None = None) -> Post:
     """Read and scan one post, keeping its characters exactly (no newline translation)."""
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except OSError as exc:
         raise AssetsToolError(path, f"cannot read ({exc.strerror})", "check permissions") from exc
     except UnicodeDecodeError as exc:
@@ -115,7 +133,13 @@ def read_post(path: Path, site_url: str = "") -> Post:
             path, f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8"
         ) from exc
     markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
-    return Post(path, text, scan_text(text, path, markdown=markdown, site_url=site_url))
+    inputs = (markdown, site_url)
+    scanned = memo.lookup(path, data, inputs) if memo is not None else None
+    if scanned is None:
+        scanned = scan_text(text, path, markdown=markdown, site_url=site_url)
+        if memo is not None:
+            memo.remember(path, data, inputs, scanned)
+    return Post(path, text, scanned)
 
 
 VARIANT_NOTE = "already a variant made by assets-tool; left as it is"

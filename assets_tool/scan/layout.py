@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatch
+from fnmatch import translate
 from pathlib import Path
 
 from ..errors import AssetsToolError, ResolveError
@@ -52,12 +54,16 @@ def excluded(rel: str, patterns: tuple[str, ...]) -> bool:
     parts = rel.split("/")
     if any(part in SKIPPED_DIRS for part in parts):
         return True
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    for raw in patterns:
-        pattern = raw.strip().strip("/")
-        if pattern and any(fnmatch(prefix, pattern) for prefix in prefixes):
-            return True
-    return False
+    globs = glob_pattern(patterns)
+    return any(globs.match("/".join(parts[: i + 1])) for i in range(len(parts)))
+
+
+@functools.lru_cache(maxsize=64)
+def glob_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """Compile exclude globs (`/` trimmed) into one pattern that matches as `fnmatch` would."""
+    # a site lists dozens of globs and a walk tests thousands of paths: translate them once
+    globs = [pattern.strip().strip("/") for pattern in patterns]
+    return re.compile("|".join(translate(glob) for glob in globs if glob) or r"(?!)")
 
 
 def walk(

@@ -13,12 +13,14 @@ import html
 import re
 from functools import lru_cache
 from pathlib import Path
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
 
 from ..models import ImageRef, RefKind, SkipReason
 from .html import LIQUID, Attrs, pixels
 from .regions import Regions
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ALT = r"(?:[^\[\]\\]|\\.|\[(?:[^\[\]\\]|\\.)*\])*"
@@ -51,6 +53,9 @@ Definition = tuple[str, str | None]  # (destination, title)
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    # imported late: a run whose posts are all answered from the scan cache never parses one
+    from markdown_it import MarkdownIt
+
     # Only block structure is needed; inline parsing is the slow part and is done here instead.
     return MarkdownIt("commonmark").enable("table").disable("inline")
 

@@ -10,11 +10,10 @@ through: all of those folders count, since a file that may be published must be 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
-from fnmatch import fnmatch
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .layout import Site
+from .layout import Site, glob_pattern
 
 # Jekyll 4 adds these to every site's `exclude:` (Jekyll::Configuration#add_default_excludes)
 JEKYLL_DEFAULT_EXCLUDES = (
@@ -48,21 +47,25 @@ def published_files(site: Site) -> Iterator[Path]:
                 yield from _files(site.root / name, _hidden)
         return
     include = frozenset(item.strip("/") for item in site.include)
-    patterns = (*JEKYLL_DEFAULT_EXCLUDES, *site.exclude)
+    excluded = glob_pattern((*JEKYLL_DEFAULT_EXCLUDES, *site.exclude))
 
     def skipped(rel: str) -> bool:
+        # the walk never enters a skipped folder: only `rel` itself is left to match
         name = rel.rpartition("/")[2]
         if _hidden(name) and name not in include:
             return True
-        return _matches(rel, patterns)
+        return excluded.match(rel) is not None
 
     yield from _files(site.root, skipped)
 
 
-def published_bytes(site: Site) -> int:
-    """Return the bytes of every file the site publishes (the size GitHub Pages counts)."""
+def published_bytes(site: Site, files: Iterable[Path] | None = None) -> int:
+    """Return the bytes of every file the site publishes (the size GitHub Pages counts).
+
+    `files` is `published_files(site)`, when the caller has listed them already.
+    """
     total = 0
-    for path in published_files(site):
+    for path in published_files(site) if files is None else files:
         try:
             total += os.lstat(path).st_size
         except OSError:
@@ -73,17 +76,6 @@ def published_bytes(site: Site) -> int:
 def _hidden(rel: str) -> bool:
     name = rel.rpartition("/")[2]
     return name[:1] in "_.#" or name.endswith("~")
-
-
-def _matches(rel: str, patterns: tuple[str, ...]) -> bool:
-    """Tell whether `rel`, or a folder above it, matches one of Jekyll's exclude globs."""
-    parts = rel.split("/")
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    for raw in patterns:
-        pattern = raw.strip().strip("/")
-        if pattern and any(fnmatch(prefix, pattern) for prefix in prefixes):
-            return True
-    return False
 
 
 def _files(root: Path, skipped: _Skip) -> Iterator[Path]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -50,19 +51,27 @@ def variant_prefix(site: Site, output_dir: str, ref: ImageRef) -> str:
     return f"{site.baseurl}/{folder}/"
 
 
-def resolve(site: Site, ref: ImageRef, media_subpath: str | None) -> Source:
-    """Turn a reference's src into a file inside the site, or explain why it cannot."""
+def resolve(
+    site: Site, ref: ImageRef, media_subpath: str | None, folders: dict[str, str] | None = None
+) -> Source:
+    """Turn a reference's src into a file inside the site, or explain why it cannot.
+
+    `folders` holds the real paths of the folders resolved so far, for one scan of a site.
+    """
+    folders = {} if folders is None else folders
     try:
-        return _resolve(site, ref, media_subpath)
+        return _resolve(site, ref, media_subpath, folders)
     except ResolveError:
         hint = source_hint(ref)
         if hint is None or not hint.startswith("/"):
             raise
         # a built page: the front matter or folder its relative src needs is gone
-        return _find(site, ref, _root_candidates(site, hint))
+        return _find(site, ref, _root_candidates(site, hint), folders)
 
 
-def _resolve(site: Site, ref: ImageRef, media_subpath: str | None) -> Source:
+def _resolve(
+    site: Site, ref: ImageRef, media_subpath: str | None, folders: dict[str, str]
+) -> Source:
     src = expand_liquid(ref.src.strip(), site.url, site.baseurl)
     if src is None:
         raise _error(
@@ -76,8 +85,8 @@ def _resolve(site: Site, ref: ImageRef, media_subpath: str | None) -> Source:
         if media_subpath:
             url_path = _site_path(site, ref, media_subpath.rstrip("/") + "/" + src)
         if url_path is None:
-            return _find(site, ref, _relative_candidates(site, ref, src))
-    return _find(site, ref, _root_candidates(site, url_path))
+            return _find(site, ref, _relative_candidates(site, ref, src), folders)
+    return _find(site, ref, _root_candidates(site, url_path), folders)
 
 
 def _site_path(site: Site, ref: ImageRef, src: str) -> str | None:
@@ -140,17 +149,18 @@ def published_folder(site: Site, post: Path) -> str | None:
     return eleventy_page_url(post.resolve(), rel)
 
 
-def _find(site: Site, ref: ImageRef, candidates: list[Path]) -> Source:
+def _find(site: Site, ref: ImageRef, candidates: list[Path], folders: dict[str, str]) -> Source:
     outside: Path | None = None
     for candidate in candidates:
         try:
-            real = candidate.resolve()
+            real = _real(candidate, folders)
             inside = real.is_relative_to(site.root)
-            if inside and real.is_dir():
+            mode = _mode(real)
+            if inside and stat.S_ISDIR(mode):
                 raise _error(ref, f"`{ref.src}` is a folder, not an image", "name the image file")
             if not inside:
                 outside = outside or candidate
-            elif real.is_file():
+            elif stat.S_ISREG(mode):
                 return Source(path=real, url=_url(site, candidate, real))
         except (OSError, ValueError) as exc:
             raise _error(ref, f"cannot read `{ref.src}` ({exc})", "check the path") from exc
@@ -171,6 +181,34 @@ def _find(site: Site, ref: ImageRef, candidates: list[Path]) -> Source:
             hint += f" (did you mean `/{match}`?)"
             break
     raise _error(ref, f"image not found: `{ref.src}` (looked for {tried})", hint)
+
+
+def _real(path: Path, folders: dict[str, str]) -> Path:
+    """Return `path.resolve()`, resolving each folder once: 2,000 images share few folders."""
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    return Path(_real_name(str(path), folders))
+
+
+def _real_name(path: str, folders: dict[str, str]) -> str:
+    """Return os.path.realpath(path), from the real path of its folder (found once)."""
+    parent, name = os.path.split(path)
+    if name in ("", ".", "..") or not parent or parent == path:
+        return os.path.realpath(path)
+    real = folders.get(parent)
+    if real is None:
+        real = folders[parent] = _real_name(parent, folders)
+    joined = os.path.join(real, name)
+    # in a real folder, only a link in the last place is left to resolve
+    return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+
+def _mode(path: Path) -> int:
+    """Return the file type bits of what `path` names (0 when nothing is there)."""
+    try:
+        return os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
 
 
 def _url(site: Site, candidate: Path, real: Path) -> str:

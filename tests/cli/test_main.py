@@ -39,3 +39,23 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 def test_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_help_lists_every_command_of_every_command_module() -> None:
+    # the group imports a command's module only when the command runs: its table of names
+    # must name every command the modules define, and only those
+    from assets_tool import cli
+    from assets_tool.cli import build, gallery, hook, privacy
+
+    defined = {
+        c.name: m.__name__.rpartition(".")[2]
+        for m in (build, privacy, hook, gallery)
+        for c in m.COMMANDS
+    }
+    assert defined == cli.COMMAND_MODULES
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    listed = {
+        line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line.strip()
+    }
+    assert listed == set(defined)
