@@ -6,9 +6,12 @@ is the independent oracle for metadata.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,11 @@ ExifTool = Callable[..., dict[str, Any]]
 # unset it. Every process the tests start inherits it.
 AVIF_ENCODER_VARIABLE = "ASSETS_TOOL_AVIF_ENCODER"
 os.environ.setdefault(AVIF_ENCODER_VARIABLE, "svt")
+# The caches of warm runs (sources, plans, scanned posts) go to a folder of this session's,
+# not the user's ~/.cache, which thousands of test sites would fill and which could make a
+# test depend on an earlier session.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="assets-tool-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 def run_exiftool(path: Path | str, *args: str) -> dict[str, Any]:
