@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..atomic import write_atomic
+from ..cache import cache_folder
 from ..models import ImageRef, RefKind, SkipReason
 from ..scan import ScannedPost
 from .fingerprint import code_fingerprint
-from .sources import cache_folder, site_key
+from .sources import site_key
 
 VERSION = 1
 T = TypeVar("T")

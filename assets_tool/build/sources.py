@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..atomic import write_atomic
+from ..cache import cache_folder, stat_signature
 from ..models import ImageInfo
 from .fingerprint import code_fingerprint
 
@@ -72,7 +72,7 @@ class SourceCache:
         is of the file as it is, so it applies only while stripping stays off.
         """
         record = self.records.get(str(source))
-        if record is None or record.get("stat") != _signature(source):
+        if record is None or record.get("stat") != stat_signature(source):
             return None
         try:
             known = Known(
@@ -87,7 +87,7 @@ class SourceCache:
 
     def remember(self, source: Path, known: Known) -> None:
         """Record `known` against the file's current stat signature."""
-        signature = _signature(source)
+        signature = stat_signature(source)
         if signature is None:
             return
         record: dict[str, object] = {**asdict(known), "stat": signature}
@@ -117,7 +117,7 @@ class SourceCache:
         old = record.get("plan") if record is not None else None
         if isinstance(old, dict) and old.get("key") == key:
             return  # the same facts and code: the same plan
-        if record is None or record.get("stat") != _signature(source):
+        if record is None or record.get("stat") != stat_signature(source):
             return
         # as JSON gives it back (lists), so that an unchanged plan compares equal
         entry = json.loads(json.dumps({"key": key, **asdict(planned)}))
@@ -148,12 +148,6 @@ class SourceCache:
         self.changed = False
 
 
-def cache_folder() -> Path:
-    """Return the user's cache folder for assets-tool (XDG_CACHE_HOME or ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "assets-tool"
-
-
 def site_key(site_root: Path) -> str:
     """Return the name that tells one site's cache files from another's on this machine."""
     return hashlib.sha256(str(site_root.resolve()).encode()).hexdigest()[:24]
@@ -178,16 +172,8 @@ def load_sources(site_root: Path) -> SourceCache:
 
 def _clean_mark(path: Path) -> list[object] | None:
     """Return what makes a clean verdict still true: the file as it is, the code that read it."""
-    signature = _signature(path)
+    signature = stat_signature(path)
     return None if signature is None else [*signature, code_fingerprint()]
-
-
-def _signature(path: Path) -> list[int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 
 
 def plan_key(fingerprint: str, settings: dict[str, Any], facts: list[Any]) -> str:

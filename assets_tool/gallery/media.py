@@ -22,6 +22,7 @@ from pathlib import Path
 from PIL import Image
 
 from ..atomic import write_atomic
+from ..cache import stat_signature
 from ..config import Config
 from ..errors import AssetsToolError, ImageError
 from ..models import Variant
@@ -40,7 +41,7 @@ from ..render import (
 from .captions import read_embedded
 from .gate import source_coordinates
 from .settings import GallerySettings
-from .state import Facts, State, signature
+from .state import Facts, State
 
 MEDIA_DIR = "media"
 ORIGINALS_DIR = "originals"
@@ -157,7 +158,7 @@ def _prepare(
     data = None
     facts = state.known(path)
     if facts is None:
-        stat = signature(path)  # before the read: a write after it shows next time
+        stat = stat_signature(path)  # before the read: a write after it shows next time
         data = _read(path)
         facts = _facts(data, path, settings.max_pixels, state)
         state.learn(path, facts, stat)

@@ -20,12 +20,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from ..atomic import write_atomic
+from ..cache import cache_folder, stat_signature
 from ..models import ImageInfo, Variant
 from ..render import Plan
 from .captions import Embedded
@@ -68,22 +68,6 @@ class Facts:
         )
 
 
-def cache_folder() -> Path:
-    """Return the user's cache folder for assets-tool (XDG_CACHE_HOME or ~/.cache)."""
-    # the same folder as build's source records (build/sources.py, not in build's facade)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "assets-tool"
-
-
-def signature(path: Path) -> list[int] | None:
-    """Return a file's stat signature, or None when it cannot be stat'ed."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
-
-
 class State:
     """The files a build produced and, per source digest, the variants it kept."""
 
@@ -119,7 +103,7 @@ class State:
     def known(self, path: Path) -> Facts | None:
         """Return the facts of a source whose file is unchanged since they were read."""
         record = self.sources.get(str(path))
-        if record is None or record.get("stat") != signature(path):
+        if record is None or record.get("stat") != stat_signature(path):
             return None
         try:
             facts = Facts.from_json(record["facts"], self.coordinates)
