@@ -25,8 +25,29 @@ JEKYLL_CONFIG = "_config.yml"
 
 
 @dataclass(frozen=True)
-class Config:
-    """Every option, with the default a user gets when they set nothing."""
+class EncoderChoices:
+    """The encoder options `build` (Config) and `gallery` (GallerySettings) both offer."""
+
+    # modern formats offered before the fallback, in order of preference
+    formats: tuple[str, ...] = ("avif", "webp")
+    # AVIF encoder: "aom" (libaom 4:4:4, sharp's bytes per quality) or "svt" (SVT-AV1 4:2:0,
+    # about a fifth of the CPU for about 1.5 times the bytes); benchmarks/ENCODERS.md
+    avif_encoder: str = "aom"
+    # encoder qualities (1-100); graphics (PNG with alpha or few colours) use lossless WebP;
+    # avif_quality 0 means the encoder's measured default (aom 48, svt 60)
+    avif_quality: int = 0
+    webp_quality: int = 80
+    jpeg_quality: int = 82
+    # AVIF encoder speed (1 slowest/smallest .. 10 fastest) for every width; 0 means the
+    # encoder's measured defaults (aom 6, and 8 above 2000 px; svt 7)
+    avif_speed: int = 0
+    # refuse sources with more pixels than this (decompression-bomb guard)
+    max_pixels: int = 200_000_000
+
+
+@dataclass(frozen=True)
+class Config(EncoderChoices):
+    """Every option of `build`, with the default a user gets when they set nothing."""
 
     # glob patterns (relative to the site root) of the posts and pages to scan; empty means the
     # pages the site's generator publishes (Jekyll, Hugo, Eleventy), or every *.html of an
@@ -46,19 +67,6 @@ class Config:
     # width (CSS px) of the theme's content column: what `width="30%"` and an unsized image
     # are measured against in `sizes`; 0 means the known theme's value, else 800
     content_width: int = 0
-    # modern formats offered before the fallback, in order of preference
-    formats: tuple[str, ...] = ("avif", "webp")
-    # AVIF encoder: "aom" (libaom 4:4:4, sharp's bytes per quality) or "svt" (SVT-AV1 4:2:0,
-    # about a fifth of the CPU for about 1.5 times the bytes); benchmarks/ENCODERS.md
-    avif_encoder: str = "aom"
-    # encoder qualities (1-100); graphics (PNG with alpha or few colours) use lossless WebP;
-    # avif_quality 0 means the encoder's measured default (aom 48, svt 60)
-    avif_quality: int = 0
-    webp_quality: int = 80
-    jpeg_quality: int = 82
-    # AVIF encoder speed (1 slowest/smallest .. 10 fastest) for every width; 0 means the
-    # encoder's measured defaults (aom 6, and 8 above 2000 px; svt 7)
-    avif_speed: int = 0
     # seconds of a run in which AVIF encodes may start; 0: no limit. Images reached later get
     # their WebP and fallback now and their AVIF in the next runs, which rewrite the markup
     avif_budget: int = 0
@@ -75,8 +83,6 @@ class Config:
     strip_location: str = "published"
     # processes that encode variants; 0 means one per core
     workers: int = 0
-    # refuse sources with more pixels than this (decompression-bomb guard)
-    max_pixels: int = 200_000_000
     # site URL and base path, for recognising absolute links to the site itself; read from
     # _config.yml `url`/`baseurl` when not set here
     url: str = ""
@@ -272,7 +278,9 @@ def _coerce(name: str, value: Any, default: Any, source: Path | None) -> Any:
     raise ConfigError(source, f"setting `{name}` must be a {kind}, got {value!r}", "correct it")
 
 
-def check_encoder_settings(settings: Any, bad: Callable[[str, str], ConfigError]) -> None:
+def check_encoder_settings(
+    settings: EncoderChoices, bad: Callable[[str, str], ConfigError]
+) -> None:
     """Raise `bad(what, fix)` for an unknown AVIF encoder or a quality or speed out of range."""
     if settings.avif_encoder not in AVIF_ENCODERS:
         raise bad(

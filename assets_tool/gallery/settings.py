@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from ..config import check_encoder_settings, with_environment
+from ..config import EncoderChoices, check_encoder_settings, with_environment
 from ..errors import ConfigError
 
 SETTINGS_NAME = "gallery.toml"
@@ -17,8 +17,11 @@ SORTS = ("date", "name")
 
 
 @dataclass(frozen=True)
-class GallerySettings:
-    """Every gallery option, with the default a user gets when they set nothing."""
+class GallerySettings(EncoderChoices):
+    """Every gallery option, with the default a user gets when they set nothing.
+
+    The encoder options (formats, AVIF encoder, qualities, speed, max_pixels) are `build`'s.
+    """
 
     title: str = "Photos"
     # photos per album page; an album of 5,000 photos stays light
@@ -28,13 +31,6 @@ class GallerySettings:
     reverse: bool = False
     # variant widths: thumbnails pick the small ones, photo pages and the lightbox the large
     widths: tuple[int, ...] = (360, 540, 720, 1080, 1600, 2400)
-    formats: tuple[str, ...] = ("avif", "webp")
-    # as for `build`: "aom" or "svt"; quality and speed 0 mean the encoder's measured default
-    avif_encoder: str = "aom"
-    avif_quality: int = 0
-    webp_quality: int = 80
-    jpeg_quality: int = 82
-    avif_speed: int = 0
     # widths up to this are the grid's thumbnails, seen at 2x density or more (sizes caps
     # them there); they can be encoded at lower qualities, which that density hides
     thumbnail_max: int = 540
@@ -47,7 +43,6 @@ class GallerySettings:
     theme: str = ""
     # encoding processes; 0 = one per core
     workers: int = 0
-    max_pixels: int = 200_000_000
     # a language for <html lang>
     lang: str = "en"
 

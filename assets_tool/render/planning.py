@@ -11,9 +11,8 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Protocol
 
-from ..config import Config
+from ..config import Config, EncoderChoices
 from ..models import ImageInfo, Variant
 
 # Bump when a change in the code changes encoded bytes, so no stale name is reused.
@@ -38,25 +37,6 @@ EXTENSION = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
 FALLBACKS = ("jpeg", "png")
 
 
-class EncoderOptions(Protocol):
-    """The encoder options that `Config` and the gallery's settings share."""
-
-    @property
-    def formats(self) -> tuple[str, ...]: ...
-    @property
-    def avif_encoder(self) -> str: ...
-    @property
-    def avif_quality(self) -> int: ...
-    @property
-    def avif_speed(self) -> int: ...
-    @property
-    def webp_quality(self) -> int: ...
-    @property
-    def jpeg_quality(self) -> int: ...
-    @property
-    def max_pixels(self) -> int: ...
-
-
 @dataclass(frozen=True)
 class EncodeSettings:
     """Everything that changes encoded bytes; hashed into variant names."""
@@ -71,7 +51,7 @@ class EncodeSettings:
     max_pixels: int
 
     @classmethod
-    def from_settings(cls, settings: EncoderOptions) -> EncodeSettings:
+    def from_settings(cls, settings: EncoderChoices) -> EncodeSettings:
         """Take the encoder settings from a Config or the gallery's settings."""
         quality, speed, wide_speed = AVIF_DEFAULTS[settings.avif_encoder]
         return cls(
