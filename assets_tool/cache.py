@@ -6,8 +6,10 @@ the gallery's output), so a warm run opens no file whose signature is the one re
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 
 def cache_folder() -> Path:
@@ -24,3 +26,18 @@ def stat_signature(path: Path) -> list[int] | None:
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+
+
+def read_records(path: Path, version: int, *sections: str) -> tuple[dict[str, Any], ...]:
+    """Return the named mappings of a cache file written at `version`, one per section.
+
+    A cache only ever makes a run faster: a file that is missing, unreadable, not JSON, of
+    another version or damaged gives empty mappings, and the run rebuilds what it needs.
+    """
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        body = None
+    if not isinstance(body, dict) or body.get("version") != version:
+        body = {}
+    return tuple(value if isinstance(value := body.get(s), dict) else {} for s in sections)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..atomic import write_atomic
-from ..cache import cache_folder
+from ..cache import cache_folder, read_records
 from ..models import ImageRef, RefKind, SkipReason
 from ..scan import ScannedPost
 from .fingerprint import code_fingerprint
@@ -69,14 +69,8 @@ class PostCache:
 def load_posts(site_root: Path) -> PostCache:
     """Read the post records of the site at `site_root`; missing or unreadable means none."""
     path = cache_folder() / f"posts-{site_key(site_root)}.json"
-    try:
-        body = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return PostCache(path)
-    if not isinstance(body, dict) or body.get("version") != VERSION:
-        return PostCache(path)
-    records = body.get("posts")
-    return PostCache(path, records if isinstance(records, dict) else {})
+    (records,) = read_records(path, VERSION, "posts")
+    return PostCache(path, records)
 
 
 def _key(data: bytes, inputs: tuple[object, ...]) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..atomic import write_atomic
-from ..cache import cache_folder, stat_signature
+from ..cache import cache_folder, read_records, stat_signature
 from ..models import ImageInfo
 from .fingerprint import code_fingerprint
 
@@ -156,18 +156,8 @@ def site_key(site_root: Path) -> str:
 def load_sources(site_root: Path) -> SourceCache:
     """Read the records of the site at `site_root`; missing or unreadable means none."""
     path = cache_folder() / f"sources-{site_key(site_root)}.json"
-    try:
-        body = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return SourceCache(path)
-    if not isinstance(body, dict) or body.get("version") != VERSION:
-        return SourceCache(path)
-    records, clean = body.get("sources"), body.get("clean")
-    return SourceCache(
-        path,
-        records if isinstance(records, dict) else {},
-        clean if isinstance(clean, dict) else {},
-    )
+    records, clean = read_records(path, VERSION, "sources", "clean")
+    return SourceCache(path, records, clean)
 
 
 def _clean_mark(path: Path) -> list[object] | None:
