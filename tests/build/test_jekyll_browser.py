@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.build.browser import CHROMIUM_ARGS
 from tests.helpers import elements, image_urls, run_cli, serve
 
 HERE = Path(__file__).resolve().parent
@@ -101,14 +102,7 @@ def test_chromium_loads_avif_variants_and_never_the_original(server: str, tmp_pa
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_ARGS,
         )
         page = browser.new_page(viewport={"width": 800, "height": 900}, device_scale_factor=2)
         requested: list[str] = []
